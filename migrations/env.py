@@ -1,0 +1,33 @@
+"""Alembic environment: one metadata for every module, SQLite batch mode for ALTERs."""
+
+from __future__ import annotations
+
+from alembic import context
+from pathways.store.engine import build_engine
+from pathways.store.models import load_all_models
+
+config = context.config
+target_metadata = load_all_models()
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
+                      literal_binds=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    url = config.get_main_option("sqlalchemy.url") or ""
+    engine = build_engine(url)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

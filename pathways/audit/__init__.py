@@ -1,0 +1,1 @@
+"""The audit log as users meet it: verify the chain, search the events."""

@@ -1,0 +1,65 @@
+"""The ``pathways`` command: every module's commands under one roof."""
+
+from __future__ import annotations
+
+import typer
+
+from pathways.audit.cli import app as audit_app
+from pathways.core.console import cli_errors, console, new_app
+from pathways.core.settings import get_settings
+from pathways.identity.cli import offices_app, tokens_app, users_app
+from pathways.store.cli import app as db_app
+from pathways.world.cli import app as world_app
+
+app = new_app("Pathways: investigative platform for customs-and-border criminal investigations.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(offices_app, name="offices")
+app.add_typer(audit_app, name="audit")
+app.add_typer(world_app, name="world")
+
+
+@app.command()
+@cli_errors
+def serve(
+    host: str | None = typer.Option(None, help="Default: PATHWAYS_HOST (127.0.0.1)"),
+    port: int | None = typer.Option(None, help="Default: PATHWAYS_PORT (8000)"),
+    workers: int = typer.Option(1, help="Worker processes"),
+) -> None:
+    """Serve the API and the web UI."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "pathways.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=False,
+    )
+
+
+@app.command()
+@cli_errors
+def demo(
+    seed: int = typer.Option(7, help="World seed"),
+    scale: str = typer.Option("tiny", help="World scale: tiny, small, medium, large"),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the UI when set up"),
+) -> None:
+    """Set up the embedded database with a synthetic world and demo accounts, then serve."""
+    from pathways.demo import setup_demo
+
+    info = setup_demo(seed=seed, scale=scale)
+    for line in info.steps:
+        console.print(f"  {line}")
+    console.print(f"\n[bold green]Pathways demo ready[/] at {info.url}")
+    console.print(f"  log in as [bold]admin[/] with password [bold]{info.password}[/]")
+    console.print(f"  other demo accounts (same password): {', '.join(u for u in info.users if u != 'admin')}")
+    if serve_after:
+        serve(host=None, port=None, workers=1)
+
+
+if __name__ == "__main__":
+    app()

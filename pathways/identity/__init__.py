@@ -1,0 +1,1 @@
+"""Identity: organizations, offices, users and roles, web logins and API tokens."""
