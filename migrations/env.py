@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from pathways.store.engine import build_engine
 from pathways.store.models import load_all_models
 

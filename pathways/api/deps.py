@@ -6,8 +6,8 @@ import hmac
 from collections.abc import AsyncIterator
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from pathways.core.errors import Forbidden, NotAuthenticated
 from pathways.core.policy import Role, Viewer, anonymous

@@ -108,7 +108,7 @@ def bind_viewer(session: Session, viewer: Viewer) -> None:
 
 
 def record_event(
-    session: Session, action: str, object_type: str, object_id: str | None = None, **detail: Any
+    session: Session, action: str, object_type: str, object_id: str | None = None, /, **detail: Any
 ) -> None:
     """Queue an event for the next flush: a read, a login, a batch load, anything the ORM cannot see."""
     session.info.setdefault("audit_pending", []).append(PendingEvent(action, object_type, object_id, detail))
@@ -178,7 +178,8 @@ def _orm_events(session: Session) -> list[PendingEvent]:
     events = []
     for obj in session.new:
         if _is_audited(obj):
-            events.append(PendingEvent("create", obj.__tablename__, obj.id, _snapshot(obj)))
+            snapshot = _snapshot(obj)  # fills defaults, the id among them
+            events.append(PendingEvent("create", obj.__tablename__, obj.id, snapshot))
     for obj in session.dirty:
         if _is_audited(obj) and session.is_modified(obj, include_collections=False):
             changes = _changes(obj)
