@@ -34,7 +34,8 @@ CATEGORIES: tuple[Category, ...] = (
          "women's blouses", "children's pajamas", "work gloves", "acrylic knit hats", "rain jackets"), 0.20),
     Category("watches", "Watches/Jewelry", (14,), "watches; jewelry; precious metal goods", (
         Product("automatic wristwatch", "9102.11.2500", 800, 15000), Product("quartz watch", "9102.11.1000", 150, 900),
-        Product("gold-plated bracelet", "7117.19.9000", 120, 900), Product("sterling silver ring", "7113.11.5000", 90, 600),
+        Product("gold-plated bracelet", "7117.19.9000", 120, 900),
+        Product("sterling silver ring", "7113.11.5000", 90, 600),
         Product("pendant necklace", "7113.19.5000", 200, 3500)),
         ("fashion bracelets, base metal", "plastic watch straps", "costume jewelry earrings", "wall clocks",
          "glass beads, loose"), 0.14),

@@ -64,6 +64,10 @@ class OfficeGeography:
         zs = self.zips_by_office[office_code]
         return zs[int(rng.integers(len(zs)))]
 
+    def zip_in_state(self, rng: np.random.Generator, office_code: str, state: str) -> Zip:
+        zs = [z for z in self.zips_by_office[office_code] if z.state == state]
+        return zs[int(rng.integers(len(zs)))] if zs else self.zip_in(rng, office_code)
+
     def city_is_unambiguous(self, z: Zip) -> bool:
         """True when every ZIP of this city lies in one office's AOR (so city+state alone routes it)."""
         return len(self.city_offices.get((z.city, z.state), frozenset())) == 1
@@ -96,4 +100,5 @@ def foreign_address(rng: np.random.Generator, country: str, words: str = "") -> 
                 f"No. {int(rng.integers(1, 300))} {road} Road, {city}, {country}")
     if country == "RU":
         return f"ul. {pick(rng, ('Lenina', 'Mira', 'Sadovaya', 'Gagarina'))} {int(rng.integers(1, 120))}, {city}, RU"
-    return f"{int(rng.integers(1, 400))} {pick(rng, STREETS)} {pick(rng, ('Road', 'Street', 'Avenue'))}, {city}, {country}"
+    street = f"{pick(rng, STREETS)} {pick(rng, ('Road', 'Street', 'Avenue'))}"
+    return f"{int(rng.integers(1, 400))} {street}, {city}, {country}"

@@ -28,13 +28,38 @@ _PHONE_PLANS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "VN": ("84", ("9", "3"), 9),
     "AE": ("971", ("50", "55"), 9),
     "CA": ("1", ("416", "604", "514"), 10),
+    "ES": ("34", ("6", "7"), 9),
+    "JP": ("81", ("70", "80", "90"), 10),
+    "KR": ("82", ("10",), 10),
+    "TW": ("886", ("9",), 9),
+    "BD": ("880", ("17", "18", "19"), 10),
+    "MY": ("60", ("1",), 9),
+    "PK": ("92", ("3",), 10),
+    "SG": ("65", ("8", "9"), 8),
+    "ID": ("62", ("81",), 10),
+    "PT": ("351", ("9",), 9),
+    "CH": ("41", ("7",), 9),
+    "SE": ("46", ("7",), 9),
+    "NL": ("31", ("6",), 9),
+    "BR": ("55", ("11",), 11),
+    "NG": ("234", ("80", "70"), 10),
+    "GT": ("502", ("5",), 8),
+    "HN": ("504", ("9",), 8),
+    "DO": ("1", ("809", "829"), 10),
+    "PH": ("63", ("9",), 10),
+    "UA": ("380", ("67", "50"), 9),
+    "KZ": ("7", ("70",), 10),
 }
+PHONE_COUNTRIES: frozenset[str] = frozenset(_PHONE_PLANS) | {"US", "PR", "VI", "GU", "AS", "MP"}
 _US_AREA_CODES = ("212", "213", "305", "312", "404", "415", "469", "512", "602", "617", "646", "702", "713",
                   "718", "786", "832", "909", "917", "949", "956", "210", "915", "619", "206", "303", "313")
 
 
 def phone_e164(rng: np.random.Generator, country: str, area_code: str | None = None) -> str:
-    """A plausible E.164 number for a country (US/territories use NANP with a real area code)."""
+    """A plausible E.164 number for a country (US/territories use NANP with a real area code).
+
+    Countries without a plan here get a US number: callers keep foreign parties to planned countries.
+    """
     if country not in _PHONE_PLANS:
         area = area_code or pick(rng, _US_AREA_CODES)
         exchange = int(rng.integers(200, 1000))

@@ -18,18 +18,20 @@ NOUNS = ("Knights", "Harbor", "Falcon", "Meadow", "Summit", "Compass", "Lantern"
 # Long generic words; a few recorded marks are cut out of them so that descriptions hold a mark
 # inside an innocent word (a screening hard negative).
 HOST_WORDS = ("terracotta", "panoramic", "lavender", "sandalwood", "porcelain", "cinnamon", "magnolia",
-              "caramelized", "moleskin", "titanium", "marbleware", "coriander", "velveteen", "linoleum",
-              "meridian", "aluminum", "cashmere", "polyester", "mandarin", "tamarind")
+              "caramelized", "sheepskin", "titanium", "marbleware", "coriander", "velveteen", "linoleum",
+              "peppermint", "aluminum", "cashmere", "polyester", "mandarin", "tamarind")
 
 # Famous real marks: the generator never emits them as a mark (a test checks the files too).
-REAL_MARK_DENYLIST = frozenset(
-    "NIKE ADIDAS GUCCI PRADA ROLEX CHANEL HERMES LOUIS VUITTON APPLE SAMSUNG SONY DISNEY LEGO OMEGA CARTIER "
-    "BURBERRY VERSACE FENDI DIOR PUMA REEBOK CASIO SEIKO TIFFANY COACH MICHAEL KORS RAYBAN OAKLEY PANDORA "
-    "NINTENDO POKEMON MARVEL PFIZER VIAGRA CIALIS LACOSTE ARMANI ZARA CONVERSE VANS TIMBERLAND SUPREME "
-    "BALENCIAGA GIVENCHY CELINE BVLGARI BULGARI SWAROVSKI MONTBLANC TUMI BOSE BEATS DYSON NORTHFACE "
-    "MONCLER CANADA GOOSE PATAGONIA UNDER ARMOUR HUAWEI XIAOMI LENOVO INTEL NVIDIA MICROSOFT GOOGLE "
-    "AMAZON TOYOTA HONDA FORD BOSCH LOREAL MAYBELLINE ESTEE LAUDER CLINIQUE YETI STANLEY".split(" ")
-)
+REAL_MARK_DENYLIST = frozenset([
+    "NIKE", "ADIDAS", "GUCCI", "PRADA", "ROLEX", "CHANEL", "HERMES", "LOUIS", "VUITTON", "APPLE", "SAMSUNG",
+    "SONY", "DISNEY", "LEGO", "OMEGA", "CARTIER", "BURBERRY", "VERSACE", "FENDI", "DIOR", "PUMA", "REEBOK",
+    "CASIO", "SEIKO", "TIFFANY", "COACH", "MICHAEL", "KORS", "RAYBAN", "OAKLEY", "PANDORA", "NINTENDO",
+    "POKEMON", "MARVEL", "PFIZER", "VIAGRA", "CIALIS", "LACOSTE", "ARMANI", "ZARA", "CONVERSE", "VANS",
+    "TIMBERLAND", "SUPREME", "BALENCIAGA", "GIVENCHY", "CELINE", "BVLGARI", "BULGARI", "SWAROVSKI", "MONTBLANC",
+    "TUMI", "BOSE", "BEATS", "DYSON", "NORTHFACE", "MONCLER", "CANADA", "GOOSE", "PATAGONIA", "UNDER", "ARMOUR",
+    "HUAWEI", "XIAOMI", "LENOVO", "INTEL", "NVIDIA", "MICROSOFT", "GOOGLE", "AMAZON", "TOYOTA", "HONDA", "FORD",
+    "BOSCH", "LOREAL", "MAYBELLINE", "ESTEE", "LAUDER", "CLINIQUE", "YETI", "STANLEY"
+])
 
 US_FIRST = ("James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
             "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen",
