@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import pycountry
 from fastapi import APIRouter, Depends, Form, Request
@@ -72,12 +73,10 @@ def login(
 ) -> Response:
     next_url = safe_next(next)
     if not csrf.valid(request, csrf_token):
-        response = render(request, "error.html", status_code=403, status=403, title="Login form expired",
-                          detail="The login form has expired or did not come from this site. "
-                                 "Reload the login page and try again.", errors=[],
-                          retry_url="/login?next=" + next_url)
-        csrf.clear_cookie(response)
-        return response
+        return render(request, "error.html", status_code=403, status=403, title="Login form expired",
+                      detail="The login form has expired or did not come from this site. "
+                             "Reload the login page and try again.", errors=[],
+                      retry_url="/login?next=" + quote(next_url, safe="/"))
     origin = client_origin(request)
     with unit_of_work(anonymous(origin)) as session:
         try:
