@@ -84,6 +84,7 @@ def generate_world(out_dir: str | Path, seed: int, scale: str, progress: Progres
     tick("parties", 1, 1)
 
     mtruth = ManifestTruth()
+    tick("manifests", 0, sc.manifest_lines)
     write_manifests(ctx, seed, sc.manifest_lines, sc.chunk_lines, out, fmt, mtruth,
                     progress=lambda n: tick("manifests", n, sc.manifest_lines))
     write_manifest_truth(out, mtruth, brands)
@@ -98,6 +99,7 @@ def generate_world(out_dir: str | Path, seed: int, scale: str, progress: Progres
     tick("seizures", 1, 1)
 
     ttruth = TipTruth()
+    tick("tips", 0, sc.tips)
     factory = TipFactory(ctx, offices, OfficeGeography(offices), seed)
     n_tips = write_jsonl(out / "tips.jsonl", generate_tips(factory, sc.tips, sc.viral_max, ttruth,
                                                            progress=lambda n: tick("tips", n, sc.tips)))
