@@ -69,6 +69,7 @@ class WorldContext:
     generic_high: np.ndarray
     generic_is_bulk: np.ndarray
     ring_cum: np.ndarray
+    cf_recs: list[int]  # recordations counterfeiters copy (trademarks and copyrights, not word-cut marks)
     host_recs: list[int]  # recordations whose mark hides inside a common word
     similar_recs: list[int]  # recordations deliberately similar to another legitimate mark
 
@@ -123,6 +124,7 @@ def build_context(parties: Parties, pools: Pools, brands: Brands, networks: list
         generic_desc=pa.array(g_desc, type=pa.string()), generic_hts=pa.array(g_hts, type=pa.string()),
         generic_low=np.array(g_low), generic_high=np.array(g_high), generic_is_bulk=np.array(g_bulk),
         ring_cum=np.cumsum(ring_w) / ring_w.sum(),
+        cf_recs=[i for i, r in enumerate(recs) if r.type != "trade_name" and not r.host_word],
         host_recs=[i for i, r in enumerate(recs) if r.host_word],
         similar_recs=[i for i, r in enumerate(recs) if r.similar_to >= 0],
     )

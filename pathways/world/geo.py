@@ -37,9 +37,11 @@ def standard_zips() -> tuple[Zip, ...]:
 
 @cache
 def _city_offices(offices: tuple[OfficeSpec, ...]) -> dict[tuple[str, str], frozenset[str]]:
+    """Offices each (city, state) touches, over every ZIP of any type (PO boxes too)."""
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for z in standard_zips():
-        out[(z.city, z.state)].add(office_for_us_location(list(offices), z.state, z.county))
+    for r in zipcodes.list_all():
+        if r["county"]:
+            out[(r["city"], r["state"])].add(office_for_us_location(list(offices), r["state"], r["county"]))
     return {k: frozenset(v) for k, v in out.items()}
 
 

@@ -93,7 +93,8 @@ def _ring(parties: Parties, rng: np.random.Generator, k: int, brands: Brands) ->
         net.consignees.append(p)
         net.roles.append((p, "member"))
     for _ in range(int(rng.integers(2, 6))):
-        net.roles.append((add_person(parties, rng, pick(rng, (home, "US")), "facilitator", n_variants=4), "member"))
+        country = pick(rng, (home, "US", home, "US", "RU"))
+        net.roles.append((add_person(parties, rng, country, "facilitator", n_variants=4), "member"))
     trademarks = [i for i, r in enumerate(brands.recordations) if r.type != "trade_name" and not r.host_word]
     weights = brands.popularity[trademarks]
     n_targets = min(len(trademarks), int(rng.integers(4, 20)))

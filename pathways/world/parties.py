@@ -21,7 +21,7 @@ US_TRADES = ("Imports", "Distribution", "Trading", "Wholesale", "Supply", "Brand
              "Retail Group", "Sourcing", "Outlet", "Enterprises", "Holdings", "Commerce")
 FORWARDER_WORDS = ("Logistics", "Freight", "Express", "Forwarding", "Cargo", "Shipping", "International Logistics")
 SHIPPER_COUNTRIES = ("CN",) * 7 + ("HK", "HK", "VN", "IN", "MX", "DE", "IT", "JP", "KR", "TR", "GB", "FR", "CA",
-                                   "TH", "MY", "BD", "ES", "TW")
+                                   "TH", "MY", "BD", "ES", "TW", "RU")
 
 
 @dataclass

@@ -132,7 +132,7 @@ def counterfeit_entry(out: SpecialLines, ctx: WorldContext, rng: np.random.Gener
     imp = con if small else int(pools.importers[draw(rng, ctx.importer_cum, 1)[0]])
     rec = int(draw(rng, ctx.rec_cum, 1)[0])
     if ctx.brands.recordations[rec].host_word or ctx.brands.recordations[rec].type == "trade_name":
-        rec = ctx.brands.recordations[rec].similar_to if ctx.brands.recordations[rec].similar_to >= 0 else 0
+        rec = ctx.cf_recs[int(rng.integers(len(ctx.cf_recs)))]
     lines = _counterfeit_lines(ctx, rng, [rec], n, small, origin, shp not in _makers(ctx, rec))
     _add(out, ctx, rng, e, n, imp, shp, con, lines, origin, "")
 

@@ -12,7 +12,7 @@ import numpy as np
 from pathways.identity.offices_file import OfficeSpec
 from pathways.world import identifiers as ids
 from pathways.world import names as N
-from pathways.world.context import WorldContext, draw
+from pathways.world.context import WorldContext
 from pathways.world.geo import OfficeGeography, Zip, street_line
 from pathways.world.networks import DAY0, DAYS, Network
 from pathways.world.parties import person_name
@@ -125,7 +125,7 @@ class TipFactory:
         subjects = self._subjects(network)
         who = pick_variant(rng, ctx.parties.name_variants[subjects[0]]) if subjects else self._stranger()
         company = self._company(network)
-        rec = ctx.brands.recordations[int(draw(rng, ctx.rec_cum, 1)[0])]
+        rec = ctx.brands.recordations[ctx.cf_recs[int(rng.integers(len(ctx.cf_recs)))]]
         if network is not None and network.targets:
             rec = ctx.brands.recordations[network.targets[int(rng.integers(len(network.targets)))]]
         phone = ctx.parties.phone[subjects[0]] if subjects and rng.random() < 0.7 else ids.phone_e164(rng, "US")

@@ -108,9 +108,8 @@ def test_tip_offices_follow_the_aor(world_dir: Path):
             state, county = _county_of_zip(loc["zip"])
             assert office_for_us_location(offices, state, county) == code
         elif "state" in loc and "city" in loc:
-            counties = {r["county"] for r in zipcodes.filter_by(city=loc["city"].upper(), state=loc["state"])
-                        if r["county"]} or {r["county"] for r in zipcodes.filter_by(state=loc["state"])
-                                            if r["city"].title() == loc["city"]}
+            counties = {r["county"] for r in zipcodes.filter_by(state=loc["state"])
+                        if r["county"] and r["city"].title() == loc["city"]}
             assert counties
             assert {office_for_us_location(offices, loc["state"], c) for c in counties} == {code}
         elif "state" in loc:
@@ -134,3 +133,27 @@ def test_no_real_marks(world_dir: Path):
     famous = {"ROLEX", "GUCCI", "NIKE", "LOUIS VUITTON", "CHANEL", "APPLE", "DISNEY"}
     text = (world_dir / "recordations.csv").read_text(encoding="utf-8").upper()
     assert not [f for f in famous if f",{f}," in text]
+
+
+def test_mentions_are_written_with_variants(world_dir: Path):
+    parties = {r["party_id"]: r for r in _rows(world_dir / "parties.csv")}
+    lines = _manifests(world_dir).select("line_id", "importer_name", "shipper_name")
+    mentions = pl.read_parquet(sorted((world_dir / "truth" / "manifest_mentions").glob("*.parquet")))
+    shippers = mentions.filter(pl.col("field") == "shipper").join(lines, left_on="record_id", right_on="line_id")
+    written = shippers["shipper_name"].to_list()
+    canonical = [parties[p]["name"] for p in shippers["party_id"].to_list()]
+    differ = sum(a != b for a, b in zip(written, canonical, strict=True)) / len(written)
+    assert 0.2 < differ < 0.7
+    # one party, several spellings; and the spellings of different parties stay apart
+    per_party = shippers.group_by("party_id").agg(pl.col("shipper_name").n_unique().alias("n"))
+    assert per_party["n"].max() >= 3
+
+
+def test_rings_rotate_shells(world_dir: Path):
+    nets = _rows(world_dir / "truth" / "networks.csv")
+    ring_parties = {n["party_id"] for n in nets if n["kind"] == "counterfeiting_ring"}
+    truth = {t["line_id"] for t in _rows(world_dir / "truth" / "manifest_lines.csv") if t["is_counterfeit"] == "true"}
+    mentions = pl.read_parquet(sorted((world_dir / "truth" / "manifest_mentions").glob("*.parquet")))
+    used = mentions.filter(pl.col("record_id").is_in(list(truth)) & (pl.col("field") == "shipper"))
+    ring_shippers = set(used["party_id"].to_list()) & ring_parties
+    assert len(ring_shippers) >= 4
