@@ -30,7 +30,7 @@ DEMO_USERS: dict[str, tuple[tuple[Role, ...], str | None, str | None]] = {
     "supervisor": ((Role.SUPERVISOR,), "SAC-HOU", None),
     "agent": ((Role.SPECIAL_AGENT,), "SAC-HOU", None),
     "analyst": ((Role.INTELLIGENCE_ANALYST,), "HQ-TRIAGE", None),
-    "officer": ((Role.BORDER_OFFICER,), "SAC-LA", None),
+    "officer": ((Role.BORDER_OFFICER,), "SAC-LAX", None),
     "tipline": ((Role.TIPLINE_OPERATOR,), "HQ-TRIAGE", None),
     "auditor": ((Role.AUDITOR,), None, None),
     "owner": ((Role.RIGHTS_OWNER,), None, "rights_owner"),

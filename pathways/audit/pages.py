@@ -87,7 +87,8 @@ def _query(table: Table) -> tuple[service.AuditQuery, list[str]]:
 def _audit_page(request: Request, ctx: PageContext, chain: ChainResult | None = None) -> HTMLResponse:
     ctx.require(*READERS)
     table = Table.from_request("events", "/audit", request.query_params, COLUMNS, "seq", "desc",
-                               filter_keys=FILTERS, per_page=50, empty="No audit events match this search.")
+                               filter_keys=FILTERS, per_page=50, empty="No audit events match this search.",
+                               caption="Audit events, newest first")
     query, errors = _query(table)
     if not errors:
         total = count_rows(ctx.session, service.search_statement(query))

@@ -265,7 +265,8 @@ def _matches(row: UserRow, f: dict[str, str]) -> bool:
 def users(request: Request, ctx: PageContext = Depends(page)) -> HTMLResponse:
     ctx.require(*USER_READERS)
     table = Table.from_request("users", "/admin/users", request.query_params, USER_COLUMNS, "username",
-                               filter_keys=("q", "role", "office", "status"), empty="No users match these filters.")
+                               filter_keys=("q", "role", "office", "status"), empty="No users match these filters.",
+                               caption="Users")
     if table.filters["role"] not in Role._value2member_map_:
         table.filters["role"] = ""
     rows = [_user_row(u) for u in service.list_users(ctx.session, ctx.viewer)]
@@ -389,7 +390,8 @@ OFFICE_SORT = {
 def offices(request: Request, ctx: PageContext = Depends(page)) -> HTMLResponse:
     ctx.require(*AGENCY_ROLES)
     table = Table.from_request("offices", "/admin/offices", request.query_params, OFFICE_COLUMNS, "code",
-                               filter_keys=("q", "kind"), per_page=50, empty="No offices match these filters.")
+                               filter_keys=("q", "kind"), per_page=50, empty="No offices match these filters.",
+                               caption="Offices")
     rows = [_office_row(o) for o in service.list_offices(ctx.session)]
     q, kind = table.filters["q"].casefold(), table.filters["kind"]
     rows = [
