@@ -8,6 +8,7 @@ from pathways.audit.cli import app as audit_app
 from pathways.core.console import cli_errors, console, new_app
 from pathways.core.settings import get_settings
 from pathways.identity.cli import offices_app, tokens_app, users_app
+from pathways.registry.cli import app as registry_app
 from pathways.store.cli import app as db_app
 from pathways.world.cli import app as world_app
 
@@ -18,6 +19,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(offices_app, name="offices")
 app.add_typer(audit_app, name="audit")
 app.add_typer(world_app, name="world")
+app.add_typer(registry_app, name="registry")
 
 
 @app.command()

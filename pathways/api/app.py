@@ -12,6 +12,7 @@ from pathways.store.engine import get_engine
 API_ROUTERS = [
     "pathways.identity.api",
     "pathways.audit.api",
+    "pathways.registry.api",
 ]
 
 

@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "pathways.store.audit",
     "pathways.store.policy",
     "pathways.identity.models",
+    "pathways.registry.models",
 ]
 
 
