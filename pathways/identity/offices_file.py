@@ -67,14 +67,18 @@ def _state_names() -> dict[str, str]:
     return out
 
 
-@cache
 def state_counties(state: str) -> dict[str, str]:
     """Normalised county key -> a spelling, for every county zipcodes knows in `state`."""
-    out: dict[str, str] = {}
-    for row in zipcodes.filter_by(state=state):
+    return _all_counties().get(state, {})
+
+
+@cache
+def _all_counties() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for row in zipcodes.list_all():
         county = row.get("county") or ""
         if county:
-            out.setdefault(normalize_county(county), county)
+            out.setdefault(row["state"], {}).setdefault(normalize_county(county), county)
     return out
 
 

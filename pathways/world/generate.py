@@ -28,7 +28,7 @@ from pathways.world.truth import (
     write_recordations,
     write_tip_truth,
 )
-from pathways.world.writers import sha256_file, write_csv, write_jsonl
+from pathways.world.writers import sha256_file, write_csv, write_lines
 
 FORMAT_VERSION = 1
 
@@ -101,7 +101,7 @@ def generate_world(out_dir: str | Path, seed: int, scale: str, progress: Progres
     ttruth = TipTruth()
     tick("tips", 0, sc.tips)
     factory = TipFactory(ctx, offices, OfficeGeography(offices), seed)
-    n_tips = write_jsonl(out / "tips.jsonl", generate_tips(factory, sc.tips, sc.viral_max, ttruth,
+    n_tips = write_lines(out / "tips.jsonl", generate_tips(factory, sc.tips, sc.viral_max, ttruth,
                                                            progress=lambda n: tick("tips", n, sc.tips)))
     write_tip_truth(out, ttruth)
     write_mentions(out, mentions + ttruth.mentions)

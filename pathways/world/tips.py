@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -261,10 +262,12 @@ def _sizes(rng: np.random.Generator, n_tips: int, viral_max: int) -> list[tuple[
 
 
 def generate_tips(factory: TipFactory, n_tips: int, viral_max: int, truth: TipTruth,
-                  progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
-    """All tips sorted by receipt time, numbered per channel, with truth recorded as we go."""
+                  progress: Callable[[int], None] | None = None) -> Iterator[str]:
+    """All tips as JSON lines sorted by receipt time, numbered per channel, truth recorded as we go.
+
+    Tips are held as compact JSON text until sorted (a million dicts would not fit comfortably)."""
     rng = factory.rng
-    staged: list[tuple[int, int, dict[str, Any], str, str, list[tuple[str, int]]]] = []
+    staged: list[tuple[int, int, str, str, str, str, tuple[tuple[str, int], ...]]] = []
     for k, (size, viral) in enumerate(_sizes(rng, n_tips, viral_max)):
         ev = factory.event(k, viral)
         t0 = int((DAY0 + rng.integers(0, DAYS)) * 86_400 + rng.integers(0, 86_400))
@@ -273,17 +276,20 @@ def generate_tips(factory: TipFactory, n_tips: int, viral_max: int, truth: TipTr
             t = t0 + int(rng.exponential(spread))
             tip, mentions = factory.report(ev, t)
             office = ev.office if tip["location"] else factory.hq
-            staged.append((t, len(staged), tip, ev.group, office, mentions))
+            del tip["external_id"]
+            tail = json.dumps(tip, ensure_ascii=False, separators=(",", ":"))[1:]
+            staged.append((t, len(staged), _CHANNEL_PREFIX[tip["channel"]], tail, ev.group, office, tuple(mentions)))
         if progress:
             progress(size)
     staged.sort(key=lambda x: (x[0], x[1]))
     counters: dict[str, int] = {}
-    for _t, _i, tip, group, office, mentions in staged:
-        prefix = _CHANNEL_PREFIX[tip["channel"]]
+    party_id = factory.ctx.parties.party_id
+    for _t, _i, prefix, tail, group, office, said in staged:
         counters[prefix] = counters.get(prefix, 0) + 1
-        tip["external_id"] = f"{prefix}-{counters[prefix]:08d}"
-        truth.offices.append((tip["external_id"], office))
-        truth.groups.append((tip["external_id"], group))
-        for fld, p in mentions:
-            truth.mentions.append(("tips.jsonl", tip["external_id"], fld, factory.ctx.parties.party_id[p]))
-        yield tip
+        external_id = f"{prefix}-{counters[prefix]:08d}"
+        truth.offices.append((external_id, office))
+        truth.groups.append((external_id, group))
+        for fld, p in said:
+            truth.mentions.append(("tips.jsonl", external_id, fld, party_id[p]))
+        yield f'{{"external_id":"{external_id}",{tail}'
+    staged.clear()

@@ -38,6 +38,18 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return n
 
 
+def write_lines(path: Path, lines: Iterable[str]) -> int:
+    """Text lines (already serialised), each ended by a newline."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        for line in lines:
+            f.write(line)
+            f.write("\n")
+            n += 1
+    return n
+
+
 def write_parquet(path: Path, table: pa.Table, row_group_size: int) -> None:
     """Parquet with fixed settings (zstd, fixed row groups, no wall-clock metadata)."""
     path.parent.mkdir(parents=True, exist_ok=True)
