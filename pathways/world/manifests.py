@@ -157,7 +157,10 @@ def generate_chunk(ctx: WorldContext, seed: int, chunk: int, start_line: int, n_
     e_shp = np.where(kinds == BRANDED, maker, pools.shippers[draw(rng, ctx.shipper_cum, n_e)])
     consumer = pools.consumers[draw(rng, ctx.consumer_cum, n_e)]
     importer = np.where(kinds == BRANDED, ctx.rec_distributor[e_rec], pools.importers[draw(rng, ctx.importer_cum, n_e)])
-    e_imp = np.where(small_e & (rng.random(n_e) < 0.6), consumer, importer)
+    # small parcels: the buyer is often the importer of record, or an express forwarder files for them
+    forwarder = pools.forwarders[rng.integers(0, len(pools.forwarders), size=n_e)]
+    u = rng.random(n_e)
+    e_imp = np.where(small_e & (u < 0.5), consumer, np.where(small_e & (u < 0.75), forwarder, importer))
     e_con = np.where(small_e, consumer, e_imp)
     # entry-level spellings: one entry writes each party once
     imp_nv = pick_variants(rng, e_imp, ctx.name_off, ctx.name_cnt)
