@@ -76,9 +76,23 @@ def squeeze(text: str) -> str:
     return "".join(ch for ch in plain(text) if ch.isalnum())
 
 
+# Spellings that sound the same, written one way before Metaphone sees them ("QUICK" = "KWIK").
+_SOUND_SPELLINGS = [
+    (re.compile(r"QU"), "KW"), (re.compile(r"CK"), "K"), (re.compile(r"PH"), "F"), (re.compile(r"X"), "KS"),
+    (re.compile(r"C(?=[AOUKLRT]|$)"), "K"), (re.compile(r"Z"), "S"), (re.compile(r"(?<=.)Y"), "I"),
+    (re.compile(r"([A-Z])\1+"), r"\1"),
+]
+
+
+def sound_spelling(token: str) -> str:
+    for pattern, repl in _SOUND_SPELLINGS:
+        token = pattern.sub(repl, token)
+    return token
+
+
 def phonetic_keys(text: str) -> set[str]:
     """Sound-alike keys: Metaphone of the words, and of the whole mark run together."""
-    tokens = fold_tokens(text)
+    tokens = [sound_spelling(t) for t in fold_tokens(text)]
     if not tokens:
         return set()
     keys = {" ".join(jellyfish.metaphone(t) for t in tokens), jellyfish.metaphone("".join(tokens))}

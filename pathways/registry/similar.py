@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,10 @@ from pathways.registry.models import INDEX_VERSION_ID, Recordation, RegistryInde
 from pathways.registry.normalize import fold, fold_tokens, phonetic_keys, plain, squeeze, trigrams
 
 TRIGRAM_CANDIDATES = 400  # how many trigram neighbours are scored at most
-MIN_SCORE = 80.0  # below this a hit is not shown, unless it sounds alike
+MIN_SCORE = 80.0  # below this a hit is not shown
+IDENTICAL_ONCE_FOLDED = 97.0  # identical, spacing and punctuation, homoglyph
+FOLDED_NEIGHBOUR = 88.0  # with an identical-once-folded hit, others must score this (about one edit)
+RELATIVE_WINDOW = 10.0  # otherwise hits this far below the best are dropped
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,12 @@ class Hit:
 
 
 def edit_budget(length: int) -> int:
-    """How many character edits still make two marks confusingly similar, by the shorter's length."""
-    if length <= 4:
-        return 1 if length == 4 else 0
+    """How many character edits (a swap of neighbours counts as one) still make two marks confusable.
+
+    ``length`` is the longer folded form's: one edit up to 7 letters, two up to 14, three beyond.
+    """
+    if length <= 3:
+        return 0
     return 1 if length <= 7 else 2 if length <= 14 else 3
 
 
@@ -81,17 +87,20 @@ def compare(query: Entry, entry: Entry) -> Hit | None:
             reasons.append("spacing and punctuation")
         return Hit(entry.id, entry.mark, 97.0, tuple(reasons))
     shorter = min(len(query.folded), len(entry.folded))
-    distance = Levenshtein.distance(query.folded, entry.folded, score_cutoff=edit_budget(shorter) + 1)
+    budget = edit_budget(max(len(query.folded), len(entry.folded))) if shorter >= 4 else 0
+    distance = OSA.distance(query.folded, entry.folded, score_cutoff=budget + 1)
     ratio = fuzz.ratio(query.folded, entry.folded)
-    sounds_alike = bool(query.phonetic & entry.phonetic) and shorter >= 4
+    shared = query.phonetic & entry.phonetic
+    sounds_alike = shorter >= 4 and any(len(k) >= 3 for k in shared)
     found: list[str] = []
     score = 0.0
-    if distance <= edit_budget(shorter):
+    if distance <= budget:
         found.append(_plural(distance, "character edit"))
-        score = max(ratio, 80.0)
-    if sounds_alike and ratio >= 60:
+        # One edit scores about 90, two about 85, three about 80; a closer overall spelling adds a little.
+        score = min(max(95.0 - 5.0 * distance + (ratio - 85.0) / 5.0, 80.0), 95.0)
+    if sounds_alike and ratio >= 65:
         found.append("phonetic")
-        score = max(score, min(ratio + 12.0, 94.0))
+        score = max(score, min(84.0 + (ratio - 65.0) / 4, 94.0))
     if not found and ratio >= 88:
         found.append("similar spelling")
         score = ratio
@@ -106,6 +115,19 @@ def compare(query: Entry, entry: Entry) -> Hit | None:
     # Prefer a mark that also sounds alike when edits tie.
     bonus = 1.0 if "phonetic" in found and len(found) > 1 else 0.0
     return Hit(entry.id, entry.mark, min(score + bonus, 96.0), tuple(found))
+
+
+def trim(hits: list[Hit]) -> list[Hit]:
+    """Keep what stands comparison with the best hit (sorted best first).
+
+    When the query is a recorded mark in disguise (identical once folded), only marks one edit or
+    so away are still worth an officer's look; otherwise hits well below the best are noise.
+    """
+    if not hits:
+        return hits
+    best = hits[0].score
+    floor = FOLDED_NEIGHBOUR if best >= IDENTICAL_ONCE_FOLDED else best - RELATIVE_WINDOW
+    return [h for h in hits if h.score >= floor]
 
 
 def _contains_words(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
@@ -208,8 +230,8 @@ class MarkIndex:
         if not arrays or not self.entries:
             return []
         counts = np.bincount(np.concatenate(arrays), minlength=len(self.entries))
-        # An edit touches at most three trigrams; keep marks that share enough of the query's.
-        need = max(2, len(query.grams) - 3 * (edit_budget(len(query.folded)) + 1))
+        # An edit touches at most three trigrams (a swap four); keep marks that share enough of the query's.
+        need = max(2, len(query.grams) - 4 * edit_budget(len(query.folded) + 3))
         found = np.flatnonzero(counts >= need)
         if len(found) > TRIGRAM_CANDIDATES:
             found = found[np.argpartition(-counts[found], TRIGRAM_CANDIDATES)[:TRIGRAM_CANDIDATES]]
@@ -239,6 +261,7 @@ class MarkIndex:
             if hit is not None:
                 hits.append(hit)
         hits.sort(key=lambda h: (-h.score, h.mark, h.id))
+        hits = trim(hits)
         return hits[:limit] if limit else hits
 
 
