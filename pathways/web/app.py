@@ -8,6 +8,7 @@ returning ``DashboardCard``s for the home page.
 from __future__ import annotations
 
 import importlib
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,9 +37,10 @@ class AssetFiles(StaticFiles):
     """Files from npm packages, limited to their ``dist`` folders."""
 
     async def get_response(self, path: str, scope: Scope) -> Any:
-        if not path.replace("\\", "/").startswith(ASSET_PREFIXES):
+        clean = posixpath.normpath(path.replace("\\", "/"))
+        if clean.startswith("..") or not clean.startswith(ASSET_PREFIXES):
             raise HTTPException(status_code=404)
-        response = await super().get_response(path, scope)
+        response = await super().get_response(clean, scope)
         response.headers.setdefault("Cache-Control", "public, max-age=86400")
         return response
 

@@ -76,11 +76,16 @@ def test_tables_sort_and_page_in_place(live_server: LiveServer, browser: Any) ->
     page.goto(live_server.url + "/admin/offices?per_page=10")
     first = page.locator("table.data tbody tr").first
     expect(first).to_contain_text("ATT-")
+    page.evaluate("window.stillHere = true")  # survives only if HTMX swaps the table, not a reload
     page.get_by_role("link", name=re.compile("^Code")).click()  # sort by code, descending now
     expect(page).to_have_url(re.compile(r"sort=code&dir=desc"))
     expect(first).to_contain_text("SAC-")
     page.get_by_role("link", name="Next →").click()
     expect(page.get_by_text("Page 2 of")).to_be_visible()
+    assert page.evaluate("window.stillHere") is True
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"sort=code&dir=desc"))
+    expect(first).to_contain_text("SAC-")
     context.close()
 
 

@@ -53,6 +53,7 @@ def test_static_and_local_assets_are_served(client: TestClient) -> None:
     htmx = client.get("/assets/htmx.org/dist/htmx.min.js")
     assert htmx.status_code == 200 and "htmx" in htmx.text
     assert client.get("/assets/htmx.org/package.json").status_code == 404  # only built files
+    assert client.get("/assets/htmx.org/dist/%2E%2E/package.json").status_code == 404
     assert '<script src="/assets/htmx.org/dist/htmx.min.js" defer></script>' in client.get("/").text
 
 
