@@ -22,7 +22,7 @@ from pathways.core.clock import as_utc, utcnow
 from pathways.core.errors import AuditMissing
 from pathways.core.ids import new_id
 from pathways.core.policy import Viewer
-from pathways.store.base import Base
+from pathways.store.base import MARKING_COLUMNS, Base, Marked
 
 GENESIS = "0" * 64
 MAX_DETAIL = 4000
@@ -123,8 +123,20 @@ def record_reads(session: Session, objects: Iterable[Any]) -> None:
             record_event(session, "read", obj.__tablename__, obj.id)
 
 
+WITHHELD = "<withheld>"
+OPEN_COLUMNS = MARKING_COLUMNS | {"id", "created_at", "updated_at"}
+
+
 def _secret_columns(obj: Any) -> set[str]:
-    return {c.key for c in inspect(type(obj)).columns if c.info.get("secret")}
+    """Columns whose values never enter the log: secrets, and the content of protected records.
+
+    The log is read by auditors whose clearance need not cover the records they audit, so for a
+    protected record it keeps which fields changed and the markings, not the values."""
+    columns = inspect(type(obj)).columns
+    secret = {c.key for c in columns if c.info.get("secret")}
+    if isinstance(obj, Marked) and obj.protected:
+        secret |= {c.key for c in columns if c.key not in OPEN_COLUMNS}
+    return secret
 
 
 def _apply_defaults(obj: Any) -> None:
@@ -145,7 +157,7 @@ def _snapshot(obj: Any) -> dict[str, Any]:
     out = {}
     for attr in inspect(type(obj)).column_attrs:
         if attr.key in secret:
-            out[attr.key] = "<redacted>"
+            out[attr.key] = WITHHELD
         else:
             out[attr.key] = _jsonable(getattr(obj, attr.key))
     return out
@@ -162,7 +174,7 @@ def _changes(obj: Any) -> dict[str, Any]:
         hist = state.attrs[attr.key].history
         if hist.has_changes():
             if attr.key in secret:
-                out[attr.key] = "<changed>"
+                out[attr.key] = WITHHELD
             else:
                 old = hist.deleted[0] if hist.deleted else None
                 new = hist.added[0] if hist.added else None

@@ -48,6 +48,11 @@ def decode_tokens(text: str | None) -> frozenset[str]:
     return frozenset(t for t in (text or "").split("|") if t)
 
 
+MARKING_COLUMNS = frozenset(
+    {"classification", "caveats", "compartments", "releasable_to", "owner_org_id", "owner_office_id"}
+)
+
+
 class Marked:
     """Columns that carry a record's markings; ``pathways.store.policy`` filters on them."""
 
@@ -69,6 +74,16 @@ class Marked:
             owner_office_id=self.owner_office_id,
             compartments=decode_tokens(self.compartments),
             releasable_to=decode_tokens(self.releasable_to),
+        )
+
+    @property
+    def protected(self) -> bool:
+        """Anything above plain UNCLASSIFIED, or with caveats or compartments: reads are audited and
+        the audit trail keeps which fields changed, not their values."""
+        return (
+            self.classification > int(Classification.UNCLASSIFIED)
+            or bool(decode_tokens(self.caveats))
+            or bool(decode_tokens(self.compartments))
         )
 
     def apply_markings(self, m: Markings) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, String, and_, event, not_, or_, se
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pathways.core.errors import InvalidInput, NotFound
-from pathways.core.policy import PUBLIC, Caveat, Classification, Viewer, can_see, gets_pointer
+from pathways.core.policy import PUBLIC, Caveat, Viewer, can_see, gets_pointer
 from pathways.store.audit import record_event
 from pathways.store.base import Base, Marked, decode_tokens
 
@@ -68,13 +68,7 @@ def visible(session: Session, stmt: Select[Any], model: type[Marked], viewer: Vi
 
 def is_protected(obj: Any) -> bool:
     """Reads of anything above plain UNCLASSIFIED, or with caveats or compartments, are audited."""
-    if not isinstance(obj, Marked):
-        return False
-    return (
-        obj.classification > int(Classification.UNCLASSIFIED)
-        or bool(decode_tokens(obj.caveats))
-        or bool(decode_tokens(obj.compartments))
-    )
+    return isinstance(obj, Marked) and obj.protected
 
 
 @dataclass(frozen=True)

@@ -129,3 +129,22 @@ def test_agency_staff_get_a_pointer_not_the_record(probe_table: None, cli_viewer
 def test_unknown_compartments_are_refused(probe_table: None, cli_viewer: Viewer) -> None:
     with pytest.raises(InvalidInput, match="OP-NOBODY"), unit_of_work(cli_viewer) as session:
         _insert(session, "bad", [Markings(compartments=frozenset({"OP-NOBODY"}))])
+
+
+def test_the_audit_trail_keeps_no_content_of_protected_records(probe_table: None, cli_viewer: Viewer) -> None:
+    """Auditors read the log; their clearance need not cover the records, so values stay out of it."""
+    from pathways.store.audit import AuditEvent
+
+    with unit_of_work(cli_viewer) as session:
+        (les,) = _insert(session, "les-content-7f3a", [Markings(Classification.LAW_ENFORCEMENT_SENSITIVE)])
+        (plain,) = _insert(session, "plain-content-9b1c", [Markings(Classification.UNCLASSIFIED)])
+        les.batch = "les-content-changed"
+    with unit_of_work(cli_viewer) as session:
+        details = {
+            (e.object_id, e.action): e.detail
+            for e in session.execute(select(AuditEvent).where(AuditEvent.object_id.in_([les.id, plain.id]))).scalars()
+        }
+    assert "les-content" not in details[(les.id, "create")]
+    assert '"batch": "<withheld>"' in details[(les.id, "create")]
+    assert '"classification": 2' in details[(les.id, "create")]
+    assert "plain-content-9b1c" in details[(plain.id, "create")]
