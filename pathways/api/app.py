@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from sqlalchemy import text
 
 from pathways import __version__
 from pathways.api.problems import install_problem_handlers
 from pathways.store.engine import get_engine
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pathways API</title>
+<link rel="stylesheet" href="/assets/swagger-ui-dist/swagger-ui.css">
+<link rel="icon" href="/assets/swagger-ui-dist/favicon-32x32.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="/assets/swagger-ui-dist/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script></body></html>
+"""
 
 API_ROUTERS = [
     "pathways.identity.api",
@@ -23,10 +33,15 @@ def create_app() -> FastAPI:
         title="Pathways",
         version=__version__,
         description="Investigative platform for customs-and-border criminal investigations.",
-        docs_url="/docs",
+        docs_url=None,  # served below from local assets: FastAPI's default page loads them from a CDN
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     install_problem_handlers(app)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_PAGE)
 
     @app.get("/api/health", tags=["health"], summary="Liveness and database reachability")
     def health() -> dict[str, str]:

@@ -30,7 +30,7 @@ PAGE_MODULES = [
 ]
 
 # Only the built files of the packages we ship are served from node_modules.
-ASSET_PREFIXES = ("htmx.org/dist/",)
+ASSET_PREFIXES = ("htmx.org/dist/", "swagger-ui-dist/swagger-ui", "swagger-ui-dist/favicon")
 
 
 class AssetFiles(StaticFiles):
