@@ -73,6 +73,17 @@ def counterfeit_description(rng: np.random.Generator, mark: str, product: str) -
     return f"{product} {shown} style", cues
 
 
+HOST_HTS: dict[str, str] = {
+    "terracotta": "6912.00.4810", "panoramic": "7009.10.0000", "lavender": "3301.29.5100",
+    "sandalwood": "3307.41.0000", "porcelain": "6911.10.1000", "cinnamon": "0906.11.0000",
+    "magnolia": "6702.90.6500", "caramelized": "2008.19.9090", "sheepskin": "4302.19.6000",
+    "titanium": "8108.90.6075", "marbleware": "6802.91.0500", "coriander": "0909.21.0000",
+    "velveteen": "5801.35.0010", "linoleum": "5904.10.0000", "peppermint": "1704.90.3550",
+    "aluminum": "7607.11.3000", "cashmere": "6117.10.1000", "polyester": "5407.52.2020",
+    "mandarin": "2008.30.4200", "tamarind": "2007.99.6500",
+}
+
+
 def compat_description(rng: np.random.Generator, mark: str) -> str:
     return pick(rng, COMPAT_TEMPLATES).format(mark=mark if rng.random() < 0.6 else mark.title())
 

@@ -10,7 +10,7 @@ import numpy as np
 from pathways.world import names as N
 from pathways.world.context import WorldContext, draw
 from pathways.world.networks import DAY0, Network
-from pathways.world.obfuscate import HOST_DESCRIPTIONS, compat_description, counterfeit_description
+from pathways.world.obfuscate import HOST_DESCRIPTIONS, HOST_HTS, compat_description, counterfeit_description
 from pathways.world.rng import pick
 from pathways.world.variants import pick_variant
 
@@ -162,8 +162,8 @@ def hard_negative_entry(out: SpecialLines, ctx: WorldContext, rng: np.random.Gen
         if k < 0.3 and hosts:
             rec = pick_int(rng, hosts)
             desc = pick(rng, HOST_DESCRIPTIONS[recs[rec].host_word])
-            lines.append((desc, "9999.00.0000", _qty(rng, small), float(rng.uniform(1, 30)), False, rec, -1,
-                          "embedded_word"))
+            lines.append((desc, HOST_HTS[recs[rec].host_word], _qty(rng, small), float(rng.uniform(1, 30)), False,
+                          rec, -1, "embedded_word"))
             continue
         if k < 0.5 and similar:  # a genuine shipment of a mark that looks like another mark
             rec = pick_int(rng, similar)

@@ -157,3 +157,20 @@ def test_rings_rotate_shells(world_dir: Path):
     used = mentions.filter(pl.col("record_id").is_in(list(truth)) & (pl.col("field") == "shipper"))
     ring_shippers = set(used["party_id"].to_list()) & ring_parties
     assert len(ring_shippers) >= 4
+
+
+def test_hard_negatives_really_mention_the_mark(world_dir: Path):
+    marks = {r["registration_number"]: r["mark"] for r in _rows(world_dir / "recordations.csv")}
+    truth = {t["line_id"]: t for t in _rows(world_dir / "truth" / "manifest_lines.csv")}
+    lines = _manifests(world_dir).filter(pl.col("line_id").is_in(list(truth)))
+    checked = 0
+    for line_id, desc in zip(lines["line_id"], lines["description"], strict=True):
+        t = truth[line_id]
+        mark = marks.get(t["registration_number"], "")
+        cue = t["cue"].split(";")[0]
+        if cue in ("compatibility", "embedded_word", "similar_legit_mark", "exact"):
+            assert mark.lower() in desc.lower(), (cue, mark, desc)
+            checked += 1
+        if cue == "embedded_word":
+            assert mark.lower() not in desc.lower().split()  # inside a word, never a word of its own
+    assert checked > 50
