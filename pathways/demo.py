@@ -87,8 +87,16 @@ def _generate_world(world_dir: Path, seed: int, scale: str) -> str:
     return f"world generated in {world_dir}: {summary}"
 
 
+def _registry_step(world_dir: Path) -> str:
+    from pathways.registry.importer import demo_step
+
+    return demo_step(world_dir)
+
+
 # Later capabilities append (name, step) pairs: each step loads its part of the world, idempotently.
-DEMO_STEPS: list[tuple[str, Callable[[Path], str]]] = []
+DEMO_STEPS: list[tuple[str, Callable[[Path], str]]] = [
+    ("IPR recordations", _registry_step),
+]
 
 
 def setup_demo(seed: int = 7, scale: str = "tiny") -> DemoInfo:

@@ -333,3 +333,18 @@ def write_rejects(path: Path, rejects: list[Reject]) -> Path:
         for r in rejects:
             w.writerow((r.row, r.reason, *[v[:200] for v in r.fields]))
     return path
+
+
+def demo_step(world_dir: Path) -> str:
+    """``pathways demo``: load the world's recordations.csv (a second run finds it already imported)."""
+    from pathways.core.policy import system_viewer
+    from pathways.store.session import unit_of_work
+
+    path = world_dir / "recordations.csv"
+    if not path.exists():
+        return f"registry: no {path.name} in {world_dir}; nothing to load"
+    with unit_of_work(system_viewer("cli")) as session:
+        viewer = system_viewer("cli", identity.agency(session).id)
+    with unit_of_work(viewer) as session:
+        report = import_recordations(session, viewer, path)
+    return f"registry: {path.name}: {report.summary}"

@@ -159,6 +159,12 @@ def quote(data: RecordationIn) -> Fee:
     return fee_for(RequestKind.NEW, data.kind, len({c.number for c in data.classes}))
 
 
+def preview(data: RecordationIn) -> Fee:
+    """Check a filing as filing would (short of the database) and say what it will cost."""
+    apply_fields(Recordation(), data)
+    return quote(data)
+
+
 def file_recordation(session: Session, viewer: Viewer, data: RecordationIn) -> tuple[Recordation, RecordationRequest]:
     """A rights owner files a new recordation: pending, with its fee, until the agency decides."""
     org_id = require_rights_owner(viewer)

@@ -27,6 +27,7 @@ PAGE_MODULES = [
     "pathways.web.pages",
     "pathways.identity.pages",
     "pathways.audit.pages",
+    "pathways.registry.pages",
 ]
 
 # Only the built files of the packages we ship are served from node_modules.

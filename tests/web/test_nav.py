@@ -25,12 +25,12 @@ def nav_labels(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ADMIN, ["Home", "Users", "Offices", "Audit log", "API tokens"]),
-        (Role.AUDITOR, ["Home", "Users", "Offices", "Audit log", "API tokens"]),
-        (Role.SUPERVISOR, ["Home", "Users", "Offices", "API tokens"]),
-        (Role.BORDER_OFFICER, ["Home", "Offices", "API tokens"]),
-        (Role.RIGHTS_OWNER, ["Home", "API tokens"]),
-        (Role.PARTNER, ["Home", "API tokens"]),
+        (Role.ADMIN, ["Home", "IPR search", "Recordation review", "Users", "Offices", "Audit log", "API tokens"]),
+        (Role.AUDITOR, ["Home", "IPR search", "Users", "Offices", "Audit log", "API tokens"]),
+        (Role.SUPERVISOR, ["Home", "IPR search", "Recordation review", "Users", "Offices", "API tokens"]),
+        (Role.BORDER_OFFICER, ["Home", "IPR search", "Recordation review", "Offices", "API tokens"]),
+        (Role.RIGHTS_OWNER, ["Home", "IPR search", "My recordations", "API tokens"]),
+        (Role.PARTNER, ["Home", "IPR search", "API tokens"]),
     ],
 )
 def test_navigation_follows_the_role(client: TestClient, signed_in: Callable, role: Role,
