@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pathways.world import names as N
-from pathways.world.catalog import CATEGORIES, Category
+from pathways.world.catalog import CATEGORIES, CLASS_GOODS, Category
 from pathways.world.parties import Parties, Pools
 from pathways.world.rng import pick
 
@@ -85,6 +85,14 @@ def _choose_categories(rng: np.random.Generator) -> tuple[Category, ...]:
     if rng.random() >= 0.75:
         chosen.add(min(int(np.searchsorted(_CUM_WEIGHTS, rng.random(), side="right")), len(CATEGORIES) - 1))
     return tuple(CATEGORIES[i] for i in sorted(chosen))
+
+
+def _goods(rtype: str, cats: tuple[Category, ...]) -> str:
+    """One `;` item per Nice class (the registry pairs item n with class n); copyrights name the work."""
+    if rtype == "copyright":
+        return "; ".join(c.goods.replace("; ", ", ") for c in cats)
+    classes = sorted({k for c in cats for k in c.nice_classes})
+    return "; ".join(CLASS_GOODS[k] for k in classes)
 
 
 def _price(rng: np.random.Generator, low: float, high: float) -> float:
@@ -163,7 +171,7 @@ def build_brands(rng: np.random.Generator, n: int, parties: Parties, pools: Pool
             type=rtype, registration_number=regno, mark=mark if rtype != "trade_name" else owner.upper(),
             owner=owner, owner_country=owner_country, categories=tuple(c.label for c in cats),
             classes=() if rtype == "copyright" else tuple(sorted({k for c in cats for k in c.nice_classes})),
-            goods="; ".join(c.goods for c in cats), manufacturers=manufacturers, authorized_countries=auth,
+            goods=_goods(rtype, cats), manufacturers=manufacturers, authorized_countries=auth,
             gray_market=bool(rng.random() < 0.2),
             msrp_usd=round(statistics.median(products[p].msrp_usd for p in prods), 2),
             expires=expires.isoformat(), host_word=host.get(mark, ""), similar_to=similar.get(i, -1),

@@ -115,3 +115,14 @@ COMPAT_TEMPLATES: tuple[str, ...] = (
     "charger compatible with {mark}", "dust bag for {mark} handbags (unbranded)", "screen protector for {mark}",
     "insoles fit {mark} sneakers", "storage box for {mark} figures", "repair kit for {mark} brand items",
 )
+
+# What each Nice class covers, as the `goods` column lists it: one `;` item per class, in class order.
+CLASS_GOODS: dict[int, str] = {
+    3: "cosmetics, fragrances, personal care preparations", 5: "pharmaceutical preparations, medicines",
+    8: "cutlery, hand tools", 9: "electronic devices, computers, recorded media, chargers",
+    11: "lighting, kitchen appliances", 12: "vehicle parts and accessories",
+    14: "watches, jewelry, precious metal goods", 16: "printed labels, tags, packaging",
+    18: "handbags, wallets, luggage, leather goods", 21: "housewares, kitchen goods, drinkware",
+    25: "clothing, footwear, headwear", 26: "embroidered patches, ribbons, trimmings",
+    28: "toys, games, sporting goods",
+}

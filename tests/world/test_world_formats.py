@@ -83,3 +83,5 @@ def test_recordation_values(world_dir: Path):
             assert country in r["authorized_countries"].split(";")
         assert r["gray_market"] in ("true", "false")
         assert all(c.isdigit() for c in r["classes"].split(";") if c)
+        if r["type"] == "trademark":
+            assert len(r["goods"].split(";")) == len(r["classes"].split(";"))
