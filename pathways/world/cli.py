@@ -45,5 +45,4 @@ def generate(
             bar.update(tasks[stage], advance=advance)
 
         summary = generate_world(out, seed, scale, progress=progress, fmt=fmt)
-    counts = ", ".join(f"{k} {v:,}" for k, v in summary.counts.items())
-    typer.echo(f"world written to {summary.out_dir} in {summary.elapsed_seconds:.1f}s: {counts}")
+    typer.echo(f"world written to {summary.out_dir}: {summary}")

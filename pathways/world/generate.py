@@ -53,6 +53,10 @@ class WorldSummary:
     files: list[WorldFile] = field(default_factory=list)
     elapsed_seconds: float = 0.0
 
+    def __str__(self) -> str:
+        counts = ", ".join(f"{k} {v:,}" for k, v in self.counts.items())
+        return f"{self.scale} world, seed {self.seed}, in {self.elapsed_seconds:.1f}s: {counts}"
+
 
 def generate_world(out_dir: str | Path, seed: int, scale: str, progress: Progress | None = None,
                    fmt: str = "parquet") -> WorldSummary:
