@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, event, inspect, select, text, update
+from sqlalchemy import Integer, String, Text, event, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pathways.core.clock import as_utc, utcnow
@@ -110,8 +110,8 @@ def bind_viewer(session: Session, viewer: Viewer) -> None:
 def record_event(
     session: Session, action: str, object_type: str, object_id: str | None = None, /, **detail: Any
 ) -> None:
-    """Queue an event for the next flush: a read, a login, a batch load, anything the ORM cannot see."""
-    session.info.setdefault("audit_pending", []).append(PendingEvent(action, object_type, object_id, detail))
+    """Append an event now: a read, a login, a batch load, anything the ORM cannot see."""
+    _append(session, [PendingEvent(action, object_type, object_id, detail)])
 
 
 def record_reads(session: Session, objects: Iterable[Any]) -> None:
@@ -204,18 +204,21 @@ def _orm_events(session: Session) -> list[PendingEvent]:
 
 
 def _lock_head(session: Session) -> AuditHead:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        head = session.execute(
-            select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
-        ).scalar_one_or_none()
-    else:
-        # An UPDATE takes SQLite's write lock before we read the head.
-        session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq))
-        head = session.get(AuditHead, HEAD_ID, populate_existing=True)
+    """The chain's head, locked for this transaction (PostgreSQL: row lock; SQLite: writers begin
+    IMMEDIATE, so the database lock is already held). Read fresh once per transaction, then kept in
+    memory so several appends in one transaction continue each other."""
+    txn = session.get_transaction()
+    cached = session.info.get("audit_head")
+    if cached is not None and cached[0] is txn:
+        return cached[1]  # type: ignore[no-any-return]
+    stmt = select(AuditHead).where(AuditHead.id == HEAD_ID).execution_options(populate_existing=True)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    head = session.execute(stmt).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=HEAD_ID, seq=0, hash=GENESIS)
         session.add(head)
+    session.info["audit_head"] = (txn, head)
     return head
 
 
@@ -224,11 +227,7 @@ def _truncate(detail: dict[str, Any]) -> str:
     return text_ if len(text_) <= MAX_DETAIL else text_[: MAX_DETAIL - 1] + "…"
 
 
-@event.listens_for(Session, "before_flush")
-def _audit_before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    events = _orm_events(session) + session.info.pop("audit_pending", [])
-    if not events:
-        return
+def _append(session: Session, events: list[PendingEvent]) -> None:
     viewer = viewer_of(session)
     if viewer is None:
         kinds = sorted({e.object_type for e in events})
@@ -256,6 +255,13 @@ def _audit_before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             prev = row.hash
             session.add(row)
         head.seq, head.hash = seq, prev
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    events = _orm_events(session)
+    if events:
+        _append(session, events)
 
 
 @dataclass

@@ -13,6 +13,7 @@ MODEL_MODULES = [
     "pathways.store.policy",
     "pathways.identity.models",
     "pathways.registry.models",
+    "pathways.resolve.models",
 ]
 
 

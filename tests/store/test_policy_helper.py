@@ -148,3 +148,21 @@ def test_the_audit_trail_keeps_no_content_of_protected_records(probe_table: None
     assert '"batch": "<withheld>"' in details[(les.id, "create")]
     assert '"classification": 2' in details[(les.id, "create")]
     assert "plain-content-9b1c" in details[(plain.id, "create")]
+
+
+def test_reading_a_protected_record_is_audited_even_when_nothing_else_is_written(
+    probe_table: None, cli_viewer: Viewer
+) -> None:
+    from pathways.store.audit import AuditEvent
+
+    analyst = Viewer("u-reader", "reader", org_id=AGENCY, org_kind=OrgKind.AGENCY,
+                     clearance=Classification.LAW_ENFORCEMENT_SENSITIVE, agency_org_id=AGENCY, origin="192.0.2.44")
+    with unit_of_work(cli_viewer) as session:
+        (row,) = _insert(session, "read-audit", [Markings(owner_org_id=AGENCY)])
+    with unit_of_work(analyst) as session:
+        assert fetch(session, Probe, row.id, analyst) is not None
+    with unit_of_work(cli_viewer) as session:
+        reads = session.execute(
+            select(AuditEvent).where(AuditEvent.object_id == row.id, AuditEvent.action == "read")
+        ).scalars().all()
+    assert [(e.actor, e.origin) for e in reads] == [("reader", "192.0.2.44")]

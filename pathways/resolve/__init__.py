@@ -1,0 +1,1 @@
+"""Entity resolution: mentions and relations from every source, resolved into entities."""
