@@ -32,7 +32,7 @@ from pathways.registry import validate
 from pathways.registry.models import Kind, Recordation, RecordationImport, Status
 from pathways.registry.normalize import fold
 from pathways.registry.service import RENEWAL_WINDOW, allocate_numbers, markings_for
-from pathways.store.audit import record_event
+from pathways.store.audit import AuditEvent, record_event
 from pathways.store.base import encode_tokens
 
 COLUMNS = (
@@ -296,7 +296,11 @@ def import_recordations(
             _mark(rec, today, agency_id)
             session.add(rec)
         session.flush()
-        session.expunge_all()  # keep memory flat: the batch is written and audited
+        # Keep memory flat: the batch and its audit events are written. The audit head stays in the
+        # session (expunging it would lose the next flush's head update).
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, (Recordation, AuditEvent)):
+                session.expunge(obj)
         done += min(BATCH, len(fresh) - start)
         if progress:
             progress("write", min(BATCH, len(fresh) - start), len(fresh))

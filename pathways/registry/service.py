@@ -322,7 +322,6 @@ def attach_design(session: Session, viewer: Viewer, recordation_id: str, data: b
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise InvalidInput(f"the design image could not be read: {exc}") from None
     digest = _store_file(data, "")
-    _store_file(out.getvalue(), "")  # the thumbnail is stored under its own hash, too
     (get_settings().var_dir / "uploads" / "registry" / f"{digest}.thumb.png").write_bytes(out.getvalue())
     rec.design_sha256 = digest
     rec.design_media_type = media

@@ -173,3 +173,19 @@ def test_imported_recordations_are_publicly_searchable(tmp_path: Path, cli_viewe
         hits = search(session, anonymous(), SearchQuery(q=t)).hits
         statuses = {h.recordation.mark: h.recordation.status for h in hits}
     assert statuses == {f"PUBLICO {t}": "active", f"OLDMARK {t}": "expired"}
+
+
+def test_the_audit_chain_stays_whole_after_an_import(tmp_path: Path, cli_viewer) -> None:  # type: ignore[no-untyped-def]
+    from pathways.registry.cli import _viewer
+    from pathways.store.audit import verify_chain
+
+    t = tag()
+    path = write(tmp_path / "chain.csv", [row(f"C{i}-{t}", f"CHAIN {t} {i}") for i in range(25)])
+    viewer = _viewer()  # exactly what the command and the demo step do
+    with unit_of_work(viewer) as session:
+        importer.import_recordations(session, viewer, path)
+    with unit_of_work(cli_viewer) as session:  # a later write must not collide with the import's events
+        importer.import_recordations(session, cli_viewer, write(tmp_path / "more.csv", [row(f"M-{t}", f"MORE {t}")]))
+    with unit_of_work(cli_viewer, readonly=True) as session:
+        report = verify_chain(session)
+    assert report.intact, report.reason

@@ -134,3 +134,25 @@ def test_portal_flow_through_the_api(client: TestClient, owner, officer) -> None
     assert decided.status_code == 200 and decided.json()["status"] == "approved"
     notices = client.get("/api/registry/notices", headers=bearer(owner)).json()
     assert any("approved" in n["message"] for n in notices)
+
+
+def test_design_image_and_guide_files(client: TestClient, owner) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image
+
+    headers = bearer(owner)
+    made = client.post("/api/registry/recordations", json=filing().model_dump(mode="json"), headers=headers)
+    rid = made.json()["recordation"]["id"]
+    png = io.BytesIO()
+    Image.new("RGB", (640, 320), "navy").save(png, format="PNG")
+    design = client.post(f"/api/registry/recordations/{rid}/design", headers=headers,
+                         files={"file": ("logo.png", png.getvalue(), "image/png")})
+    assert design.status_code == 200, design.text
+    assert design.json()["has_design"] is True
+    not_image = client.post(f"/api/registry/recordations/{rid}/design", headers=headers,
+                            files={"file": ("logo.png", b"GIF89a....", "image/gif")})
+    assert not_image.status_code == 422
+    pdf = client.post(f"/api/registry/recordations/{rid}/guide-files", headers=headers,
+                      files={"file": ("guide.pdf", b"%PDF-1.4 genuine tags", "application/pdf")})
+    assert pdf.status_code == 200 and pdf.json()["guide_files"][0]["media_type"] == "application/pdf"
