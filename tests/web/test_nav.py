@@ -71,6 +71,8 @@ def test_anonymous_visitors_see_only_public_pages(client: TestClient) -> None:
     home = client.get("/")
     assert home.status_code == 200 and 'href="/login"' in home.text
     assert nav_labels(home.text) == []
+    assert 'href="/registry/search"' in home.text  # public pages are offered on the landing page
+    assert 'href="/audit"' not in home.text
     for path in ("/audit", "/admin/users", "/admin/offices", "/account/tokens"):
         response = client.get(path)
         assert response.status_code == 303, path
