@@ -14,6 +14,9 @@ MODEL_MODULES = [
     "pathways.identity.models",
     "pathways.registry.models",
     "pathways.resolve.models",
+    "pathways.seizures.models",
+    "pathways.screening.models",
+    "pathways.tips.models",
 ]
 
 

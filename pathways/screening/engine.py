@@ -1,0 +1,128 @@
+"""The batch engines: the same ``score_chunk`` over the line store's Parquet parts.
+
+``embedded`` scores parts in a pool of worker processes (one per core; Polars and Arrow inside
+each); ``spark`` runs PySpark in local mode with ``mapInArrow``. Both return hits sorted by line id,
+so their outputs are identical.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pathways.core.errors import InvalidInput
+from pathways.screening.catalog import Catalog, matcher_for
+from pathways.screening.rules import Rules
+from pathways.screening.score import HITS_SCHEMA, score_chunk
+
+ENGINES = ("embedded", "spark")
+Progress = Callable[[int, int], None]
+
+_STATE: dict[str, object] = {}
+
+
+def _init(catalog: Catalog, rules: Rules) -> None:
+    _STATE["catalog"], _STATE["rules"] = catalog, rules
+    matcher_for(catalog)
+
+
+def _score_part(path: str) -> tuple[pa.Table, pa.Table]:
+    catalog, rules = _STATE["catalog"], _STATE["rules"]
+    assert isinstance(catalog, Catalog) and isinstance(rules, Rules)
+    return score_chunk(pq.read_table(path), catalog, rules)
+
+
+def run_embedded(parts: list[Path], catalog: Catalog, rules: Rules, *, workers: int | None = None,
+                 progress: Progress | None = None) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """(hits, targets) per part, in part order."""
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers <= 1 or len(parts) <= 1:
+        _init(catalog, rules)
+        for i, p in enumerate(parts):
+            yield _score_part(str(p))
+            if progress:
+                progress(i + 1, len(parts))
+        return
+    ctx = mp.get_context("spawn")  # Polars' thread pool does not survive fork
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
+                             initargs=(catalog, rules)) as pool:
+        for i, result in enumerate(pool.map(_score_part, [str(p) for p in parts])):
+            yield result
+            if progress:
+                progress(i + 1, len(parts))
+
+
+def run_spark(parts: list[Path], catalog: Catalog, rules: Rules, *, progress: Progress | None = None,
+              cores: int | None = None) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """The same scoring on Apache Spark (local mode): the matcher runs inside ``mapInArrow``."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:  # pragma: no cover - pyspark is a pinned dependency
+        raise InvalidInput("--engine spark needs pyspark installed") from None
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark = (SparkSession.builder.master(f"local[{cores or os.cpu_count() or 2}]").appName("pathways-screening")
+             .config("spark.ui.enabled", "false").config("spark.sql.execution.arrow.pyspark.enabled", "true")
+             .config("spark.driver.memory", "3g").config("spark.sql.shuffle.partitions", "4")
+             .config("spark.sql.execution.arrow.maxRecordsPerBatch", "100000").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    from pathways.screening.reader import MANIFEST_SCHEMA
+
+    target_fields = list(MANIFEST_SCHEMA) + [f for f in HITS_SCHEMA if f.name != "line_id"]
+    out_schema = pa.schema([*HITS_SCHEMA, pa.field("_target", pa.bool_()),
+                            *[pa.field("t_" + f.name, f.type) for f in target_fields if f.name != "line_id"]])
+
+    def score_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            hits, targets = score_chunk(pa.Table.from_batches([batch]), catalog, rules)
+            yield from _combine(hits, targets, out_schema).to_batches()
+
+    try:
+        df = spark.read.parquet(*[str(p) for p in parts])
+        from pyspark.sql.types import StructType
+
+        spark_schema = StructType.fromJson(_spark_schema_json(out_schema))
+        result = df.mapInArrow(score_batches, spark_schema)
+        table = result.toArrow()
+    finally:
+        spark.stop()
+    hits, targets = _split(table)
+    if progress:
+        progress(len(parts), len(parts))
+    yield hits, targets
+
+
+def _combine(hits: pa.Table, targets: pa.Table, schema: pa.Schema) -> pa.Table:
+    import polars as pl
+
+    h = pl.from_arrow(hits)
+    t = pl.from_arrow(targets)
+    assert isinstance(h, pl.DataFrame) and isinstance(t, pl.DataFrame)
+    t = t.rename({c: "t_" + c for c in t.columns if c != "line_id"}).with_columns(pl.lit(True).alias("_target"))
+    merged = h.join(t, on="line_id", how="left").with_columns(pl.col("_target").fill_null(False))
+    return merged.select([f.name for f in schema]).to_arrow().cast(schema)
+
+
+def _split(table: pa.Table) -> tuple[pa.Table, pa.Table]:
+    import polars as pl
+
+    df = pl.from_arrow(table)
+    assert isinstance(df, pl.DataFrame)
+    df = df.sort("line_id")
+    hits = df.select([f.name for f in HITS_SCHEMA]).to_arrow().cast(HITS_SCHEMA)
+    t = df.filter(pl.col("_target")).select(["line_id", *[c for c in df.columns if c.startswith("t_")]])
+    t = t.rename({c: c[2:] for c in t.columns if c.startswith("t_")})
+    return hits, t.to_arrow()
+
+
+def _spark_schema_json(schema: pa.Schema) -> dict[str, object]:
+    names = {pa.string(): "string", pa.float64(): "double", pa.bool_(): "boolean", pa.int64(): "long",
+             pa.date32(): "date"}
+    return {"type": "struct", "fields": [{"name": f.name, "type": names[f.type], "nullable": True, "metadata": {}}
+                                         for f in schema]}

@@ -1,0 +1,197 @@
+"""One fast multi-pattern matcher compiled from the active recordations.
+
+A description is folded with the registry's normalizer (Unicode compatibility forms, case,
+look-alike letters, leetspeak digits and symbols), runs of single letters are joined back
+("V E L T R A N O", "N-I-K-O"), and the words are searched at once with an Aho-Corasick automaton
+whose patterns are bounded by spaces, so a mark inside another word is never a hit. Typos are found
+with a symmetric-deletion index over the folded marks and confirmed by the OSA edit distance,
+within a budget that grows with the mark's length. Results are cached per word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import ahocorasick
+from rapidfuzz.distance import OSA
+
+from pathways.registry.normalize import fold_tokens
+
+EXACT, DISGUISED, TYPO = "exact", "disguised", "typo"
+KIND_RANK = {EXACT: 0, DISGUISED: 1, TYPO: 2}
+
+IMITATION = re.compile(
+    r"(?<![\w])(replica|1:1|aaa|mirror quality|dupe|inspired by|top grade copy|high copy|super fake|"
+    r"same as original|oem quality|knock-?off|fake)(?![\w])", re.IGNORECASE)
+COMPATIBILITY = re.compile(r"(?<![\w])(case for|compatible with|fits?|for|replacement|unbranded)(?![\w])",
+                           re.IGNORECASE)
+
+
+def typo_budget(length: int) -> int:
+    """Edits allowed for a mark of this many letters: none up to 4, one up to 8, two beyond."""
+    return 0 if length <= 4 else 1 if length <= 8 else 2
+
+
+@dataclass(frozen=True)
+class MarkSpec:
+    """What the matcher needs of one recordation (picklable, for worker processes and Spark)."""
+
+    index: int
+    record_number: str
+    registration_number: str
+    mark: str
+
+
+@dataclass(frozen=True)
+class MarkHit:
+    index: int
+    kind: str  # exact | disguised | typo
+    distance: int
+    shown: str  # the words of the description that matched, folded
+
+
+@dataclass
+class Match:
+    hits: list[MarkHit] = field(default_factory=list)
+    imitation: list[str] = field(default_factory=list)
+    compatibility: list[str] = field(default_factory=list)
+
+
+def words(text: str) -> list[str]:
+    """Folded words. A written word of single letters joined by punctuation ("N-I-K-O") is one word,
+    and so is a run of three or more single letters set apart by spaces ("V E L T R A N O")."""
+    out: list[str] = []
+    run: list[str] = []
+    for written in text.split():
+        subs = fold_tokens(written)
+        if len(subs) >= 2 and all(len(s) == 1 for s in subs):
+            subs = ["".join(subs)]
+        for tok in subs:
+            if len(tok) == 1 and len(subs) == 1:
+                run.append(tok)
+                continue
+            if run:
+                out.extend(["".join(run)] if len(run) >= 3 else run)
+                run = []
+            out.append(tok)
+    if run:
+        out.extend(["".join(run)] if len(run) >= 3 else run)
+    return out
+
+
+def _deletions(word: str, depth: int) -> Iterator[str]:
+    yield word
+    n = len(word)
+    for k in range(1, min(depth, n - 1) + 1):
+        for drop in combinations(range(n), k):
+            yield "".join(ch for i, ch in enumerate(word) if i not in drop)
+
+
+class MarkMatcher:
+    """Compile once, match many: ``MarkMatcher(specs).match(description)``."""
+
+    def __init__(self, specs: Iterable[MarkSpec]) -> None:
+        self.specs = list(specs)
+        self.automaton = ahocorasick.Automaton()
+        self.folded: dict[int, str] = {}
+        self.deletes: dict[str, list[int]] = {}
+        keys: dict[str, list[int]] = {}
+        for spec in self.specs:
+            toks = words(spec.mark)
+            if not toks:
+                continue
+            joined = "".join(toks)
+            self.folded[spec.index] = joined
+            for key in {" " + " ".join(toks) + " ", " " + joined + " "}:
+                keys.setdefault(key, []).append(spec.index)
+            budget = typo_budget(len(joined))
+            if budget:
+                for variant in set(_deletions(joined, budget)):
+                    self.deletes.setdefault(variant, []).append(spec.index)
+        for key, idx in keys.items():
+            self.automaton.add_word(key, (len(key), tuple(idx)))
+        if keys:
+            self.automaton.make_automaton()
+        self.exact_words = {k.strip() for k in keys if " " not in k.strip()}
+        self._typo_cache: dict[str, tuple[tuple[int, int], ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.folded)
+
+    def _typos(self, word: str) -> tuple[tuple[int, int], ...]:
+        cached = self._typo_cache.get(word)
+        if cached is not None:
+            return cached
+        found: dict[int, int] = {}
+        budget = typo_budget(len(word) + 1)
+        if budget and word not in self.exact_words:
+            for variant in set(_deletions(word, budget)):
+                for idx in self.deletes.get(variant, ()):
+                    if idx in found:
+                        continue
+                    target = self.folded[idx]
+                    allowed = typo_budget(len(target))
+                    if allowed and abs(len(target) - len(word)) <= allowed:
+                        d = OSA.distance(word, target, score_cutoff=allowed)
+                        if 0 < d <= allowed:
+                            found[idx] = d
+        result = tuple(sorted(found.items()))
+        if len(self._typo_cache) > 500_000:
+            self._typo_cache.clear()
+        self._typo_cache[word] = result
+        return result
+
+    def match(self, description: str | None) -> Match:
+        out = Match()
+        if not description or not self.folded:
+            return out
+        best: dict[int, MarkHit] = {}
+        self._scan(description, description, best)
+        if "1" in description or "|" in description:  # the digit one stands for I or for L
+            self._scan(description.replace("1", "L").replace("|", "L"), description, best)
+        out.hits = sorted(best.values(), key=lambda h: (KIND_RANK[h.kind], h.distance, h.index))
+        if out.hits:
+            out.imitation = sorted({m.group(1).lower() for m in IMITATION.finditer(description)})
+            out.compatibility = sorted({m.group(1).lower() for m in COMPATIBILITY.finditer(description)})
+        return out
+
+    def _scan(self, variant: str, description: str, best: dict[int, MarkHit]) -> None:
+        toks = words(variant)
+        text = " " + " ".join(toks) + " "
+        covered: set[int] = set()  # positions of words that are a mark as written
+        raw = re.sub(r"\s+", " ", description.upper())
+        if len(text) > 2:
+            for end, (length, idx) in self.automaton.iter(text):
+                shown = text[end - length + 2 : end]
+                start_word = text[: end - length + 1].count(" ")
+                covered.update(range(start_word, start_word + shown.count(" ") + 1))
+                for i in idx:
+                    mark = self.specs_by_index(i).mark.upper()
+                    kind = EXACT if re.search(r"(?<!\w)" + re.escape(mark) + r"(?!\w)", raw) else DISGUISED
+                    self._keep(best, MarkHit(i, kind, 0, shown))
+        for pos, word in enumerate(toks):
+            if pos in covered or len(word) < 4:
+                continue
+            for i, d in self._typos(word):
+                self._keep(best, MarkHit(i, TYPO, d, word))
+        for pos in range(len(toks) - 1):
+            if pos in covered or pos + 1 in covered:
+                continue
+            pair = toks[pos] + toks[pos + 1]
+            for i, d in self._typos(pair):
+                if len(self.folded[i]) >= len(pair) - 2:
+                    self._keep(best, MarkHit(i, TYPO, d, toks[pos] + " " + toks[pos + 1]))
+
+    def specs_by_index(self, index: int) -> MarkSpec:
+        if not hasattr(self, "_by_index"):
+            self._by_index = {s.index: s for s in self.specs}
+        return self._by_index[index]
+
+    @staticmethod
+    def _keep(best: dict[int, MarkHit], hit: MarkHit) -> None:
+        old = best.get(hit.index)
+        if old is None or (KIND_RANK[hit.kind], hit.distance) < (KIND_RANK[old.kind], old.distance):
+            best[hit.index] = hit

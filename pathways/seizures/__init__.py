@@ -1,0 +1,1 @@
+"""Detentions, seizures and their lines: the records an exam outcome creates."""
