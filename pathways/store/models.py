@@ -16,7 +16,6 @@ MODEL_MODULES = [
     "pathways.resolve.models",
     "pathways.seizures.models",
     "pathways.screening.models",
-    "pathways.tips.models",
 ]
 
 
