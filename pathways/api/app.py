@@ -23,6 +23,7 @@ API_ROUTERS = [
     "pathways.identity.api",
     "pathways.audit.api",
     "pathways.registry.api",
+    "pathways.screening.api",
 ]
 
 

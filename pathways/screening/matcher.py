@@ -31,8 +31,11 @@ COMPATIBILITY = re.compile(r"(?<![\w])(case for|compatible with|fits?|for|replac
 
 
 def typo_budget(length: int) -> int:
-    """Edits allowed for a mark of this many letters: none up to 4, one up to 8, two beyond."""
-    return 0 if length <= 4 else 1 if length <= 8 else 2
+    """Edits allowed for a mark of this many letters: none up to 4, one up to 11, two beyond.
+
+    Tighter than the registry's similar-mark search: a manifest says "silver ring" millions of times,
+    and two edits would make it SILVER RIDGE."""
+    return 0 if length <= 4 else 1 if length <= 11 else 2
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def load_targets(session: Session, viewer: Viewer, run_id: str, targets: pa.Tabl
     existing: dict[str, str] = {}
     for i in range(0, len(ids), 1000):
         existing.update(session.execute(select(TargetedLine.line_id, TargetedLine.status)
-                                        .where(TargetedLine.line_id.in_(ids[i : i + 1000]))).tuples().all())
+                                        .where(TargetedLine.line_id.in_(ids[i : i + 1000]))).all())
     common = {**marking_columns(queue_markings(session, viewer)), "run_id": run_id, "created_at": utcnow(),
               "status": LineStatus.QUEUED}
     new_rows, rescored = [], 0
@@ -221,7 +221,7 @@ def ports(session: Session, viewer: Viewer) -> list[tuple[str, int]]:
     """Ports with lines awaiting an exam, busiest first."""
     stmt = visible(session, select(TargetedLine.port_code, func.count()).where(  # type: ignore[arg-type]
         TargetedLine.status == LineStatus.QUEUED), TargetedLine, viewer).group_by(TargetedLine.port_code)
-    return sorted(session.execute(stmt).tuples().all(), key=lambda r: (-r[1], r[0]))
+    return sorted(session.execute(stmt).all(), key=lambda r: (-r[1], r[0]))
 
 
 def get_line(session: Session, viewer: Viewer, line_id: str) -> TargetedLine:
@@ -351,7 +351,7 @@ def hit_rates(session: Session, viewer: Viewer) -> tuple[Rate, list[Rate], list[
     total = Rate("all", "All exams")
     rules: dict[str, Rate] = {}
     ports_: dict[str, Rate] = {}
-    for port, tokens, status, _sampled in session.execute(stmt).tuples():
+    for port, tokens, status, _sampled in session.execute(stmt):
         found = status in LineStatus.VIOLATION
         buckets = [total, ports_.setdefault(port, Rate(port, f"Port {port}"))]
         buckets += [rules.setdefault(t, Rate(t, RULE_LABELS.get(t, t))) for t in tokens.split("|") if t]

@@ -28,6 +28,7 @@ PAGE_MODULES = [
     "pathways.identity.pages",
     "pathways.audit.pages",
     "pathways.registry.pages",
+    "pathways.screening.pages",
 ]
 
 # Only the built files of the packages we ship are served from node_modules.
