@@ -30,6 +30,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 class LiveServer:
     url: str
     var_dir: Path
+    database_url: str = ""
 
     @property
     def demo_password(self) -> str:
@@ -68,7 +69,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the server did not start:\n" + (tmp / "server.log").read_text())
             time.sleep(0.2)
-        yield LiveServer(base, var_dir)
+        yield LiveServer(base, var_dir, url)
     finally:
         server.terminate()
         try:
