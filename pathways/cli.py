@@ -11,6 +11,7 @@ from pathways.identity.cli import offices_app, tokens_app, users_app
 from pathways.registry.cli import app as registry_app
 from pathways.screening.cli import app as screening_app
 from pathways.store.cli import app as db_app
+from pathways.tips.cli import app as tips_app
 from pathways.world.cli import app as world_app
 
 app = new_app("Pathways: investigative platform for customs-and-border criminal investigations.")
@@ -21,6 +22,7 @@ app.add_typer(offices_app, name="offices")
 app.add_typer(audit_app, name="audit")
 app.add_typer(world_app, name="world")
 app.add_typer(registry_app, name="registry")
+app.add_typer(tips_app, name="tips")
 app.add_typer(screening_app, name="screening")
 
 

@@ -93,6 +93,12 @@ def _registry_step(world_dir: Path) -> str:
     return demo_step(world_dir)
 
 
+def _tips_step(world_dir: Path) -> str:
+    from pathways.tips.importer import demo_step
+
+    return demo_step(world_dir)
+
+
 def _screening_step(world_dir: Path) -> str:
     from pathways.screening.demo import demo_step
 
@@ -103,6 +109,7 @@ def _screening_step(world_dir: Path) -> str:
 DEMO_STEPS: list[tuple[str, Callable[[Path], str]]] = [
     ("IPR recordations", _registry_step),
     ("Manifest screening", _screening_step),
+    ("Tips", _tips_step),
 ]
 
 

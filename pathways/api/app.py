@@ -24,6 +24,7 @@ API_ROUTERS = [
     "pathways.audit.api",
     "pathways.registry.api",
     "pathways.screening.api",
+    "pathways.tips.api",
 ]
 
 

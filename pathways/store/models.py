@@ -15,7 +15,9 @@ MODEL_MODULES = [
     "pathways.registry.models",
     "pathways.resolve.models",
     "pathways.seizures.models",
+    "pathways.seizures.tables",
     "pathways.screening.models",
+    "pathways.tips.models",
 ]
 
 

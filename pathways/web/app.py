@@ -29,6 +29,7 @@ PAGE_MODULES = [
     "pathways.audit.pages",
     "pathways.registry.pages",
     "pathways.screening.pages",
+    "pathways.tips.pages",
 ]
 
 # Only the built files of the packages we ship are served from node_modules.

@@ -1,0 +1,1 @@
+"""Tips and leads clearinghouse: intake, identifier extraction, bundling, priority, routing, referrals."""

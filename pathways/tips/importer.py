@@ -1,0 +1,439 @@
+"""Bulk intake: a partner feed file (``pathways tips import FILE.jsonl``) or an API batch.
+
+Columnar-minded: records are prepared in chunks, deduplicated against an in-memory key index (and
+the keys already in the database), and written with Core inserts, one ``load`` audit event per chunk
+covering every row of it. Bad records go to a rejects file with their line number and reason;
+records already taken (same source and external_id) are skipped, so running a file again changes
+nothing and an interrupted import resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from pathways.core.clock import as_utc, utcnow
+from pathways.core.errors import InvalidInput
+from pathways.core.ids import new_id
+from pathways.core.policy import Markings, Viewer
+from pathways.resolve.mentions import bulk_load, marking_columns
+from pathways.store.audit import record_event
+from pathways.tips import dedup
+from pathways.tips import store as tstore
+from pathways.tips.models import (
+    Referral,
+    ReferralEvent,
+    Tip,
+    TipAttachment,
+    TipBundle,
+    TipImport,
+    TipKey,
+    TipsterIdentity,
+)
+from pathways.tips.prepare import PreparedTip, RecordError, prepare
+from pathways.tips.priority import SLA, Reason
+
+CHUNK = 20_000
+MAX_LINE = 1_000_000
+
+
+@dataclass
+class Reject:
+    line: int
+    external_id: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    received: int = 0
+    created: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    bundles_created: int = 0
+    bundles_joined: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    rejects_path: Path | None = None
+    tip_ids: dict[str, str] = field(default_factory=dict)  # external_id -> tip id (API batches)
+
+    @property
+    def summary(self) -> str:
+        text = (f"{self.received} received, {self.created} created, {self.unchanged} already there, "
+                f"{self.rejected} rejected; {self.bundles_created} new bundles")
+        if self.rejects_path and self.rejected:
+            text += f" (rejects in {self.rejects_path})"
+        return text
+
+
+@dataclass
+class _BundleState:
+    id: str
+    number: str
+    category: Counter[str]
+    count: int
+    first: datetime
+    last: datetime
+    office: str
+    base: list[Reason]
+    new: bool  # created by this import
+    written: bool = False
+    dirty: bool = False
+
+
+Progress = Callable[[int], None]
+
+
+class Importer:
+    def __init__(self, session: Session, viewer: Viewer, source: str, commit_chunks: bool = False) -> None:
+        self.session, self.viewer, self.source = session, viewer, source
+        self.commit_chunks = commit_chunks
+        self.chunk_tips: list[int] = []
+        self.specs, self.office_ids = tstore.offices(session)
+        self.index = dedup.KeyIndex()
+        self.feats: dict[int, dedup.DedupFeatures] = {}
+        self.bundle_of: dict[int, str] = {}  # in-file tip number -> bundle id
+        self.bundles: dict[str, _BundleState] = {}
+        self.seen: dict[str, int] = {}  # external_id -> line, within this import
+        self.report = ImportReport()
+        self.store_has_tips = session.execute(select(Tip.id).limit(1)).first() is not None
+        self.n = 0
+
+    # -- reading --
+
+    def run(self, records: Iterable[tuple[int, Any]], progress: Progress | None = None) -> ImportReport:
+        chunk: list[tuple[int, Any]] = []
+        for item in records:
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                self._chunk(chunk)
+                if progress:
+                    progress(len(chunk))
+                chunk = []
+        if chunk:
+            self._chunk(chunk)
+            if progress:
+                progress(len(chunk))
+        self._flush_bundles()
+        return self.report
+
+    def _reject(self, line: int, external_id: str, reason: str) -> None:
+        self.report.rejected += 1
+        self.report.rejects.append(Reject(line, external_id, reason))
+
+    # -- one chunk --
+
+    def _chunk(self, items: list[tuple[int, Any]]) -> None:
+        self.report.received += len(items)
+        prepared: list[tuple[int, PreparedTip]] = []
+        for line, rec in items:
+            ext = str(rec.get("external_id") or "")[:120] if isinstance(rec, dict) else ""
+            if isinstance(rec, RecordError):
+                self._reject(line, "", str(rec))
+                continue
+            if ext and ext in self.seen:
+                self._reject(line, ext, f"duplicate of line {self.seen[ext]}")
+                continue
+            try:
+                p = prepare(rec, self.specs)
+            except RecordError as exc:
+                self._reject(line, ext, str(exc))
+                continue
+            self.seen[p.external_id] = line
+            prepared.append((line, p))
+        existing = self._existing([p.external_id for _, p in prepared])
+        fresh = []
+        for _line, p in prepared:
+            if p.external_id in existing:
+                self.report.unchanged += 1
+                self.report.tip_ids[p.external_id] = existing[p.external_id]
+            else:
+                fresh.append(p)
+        if not fresh:
+            return
+        db_cands = self._db_candidates(fresh) if self.store_has_tips else {}
+        self.chunk_tips = []
+        local: list[tuple[int, PreparedTip, str, str]] = []  # (tip number, prepared, bundle id, reason)
+        for p in fresh:
+            i = self.n
+            self.n += 1
+            self.chunk_tips.append(i)
+            keys = p.features.keys
+            cands: list[tuple[Any, dedup.DedupFeatures]] = [(("mem", j), self.feats[j])
+                                                            for j in self.index.candidates(keys)]
+            cands += [(("db", c.bundle_id, c.tip_id), c.features) for k in keys for c in db_cands.get(k, ())]
+            found = dedup.matches(p.features, cands)
+            bundle_id, reason = self._choose(p, found)
+            self.bundle_of[i] = bundle_id
+            self.feats[i] = p.features
+            self.index.add(keys, i)
+            local.append((i, p, bundle_id, reason))
+        self._write(local)
+
+    def _choose(self, p: PreparedTip, found: list[tuple[Any, str]]) -> tuple[str, str]:
+        if not found:
+            b = self._new_bundle(p)
+            return b.id, "first report of its event"
+        ref, why = found[0]
+        bundle_id = self.bundle_of[ref[1]] if ref[0] == "mem" else ref[1]
+        state = self.bundles.get(bundle_id) or self._load_bundle(bundle_id)
+        self._add_to(state, p)
+        self.report.bundles_joined += 1
+        return state.id, f"bundled: {why}"
+
+    def _new_bundle(self, p: PreparedTip) -> _BundleState:
+        b = _BundleState(new_id(), "", Counter({p.category: 1}), 1, p.received_at, p.received_at,
+                         p.route.office_code, list(p.priority.reasons), new=True)
+        self.bundles[b.id] = b
+        self.report.bundles_created += 1
+        return b
+
+    def _add_to(self, b: _BundleState, p: PreparedTip) -> None:
+        b.count += 1
+        b.category[p.category] += 1
+        b.first, b.last = min(b.first, p.received_at), max(b.last, p.received_at)
+        if b.office == "HQ-TRIAGE" and p.route.office_code != "HQ-TRIAGE" and not p.route.flag:
+            b.office = p.route.office_code
+        if p.priority.score > sum(r.points for r in b.base if not r.text.startswith("corroborated")):
+            b.base = list(p.priority.reasons)
+        b.dirty = True
+
+    def _load_bundle(self, bundle_id: str) -> _BundleState:
+        row = self.session.get(TipBundle, bundle_id)
+        assert row is not None
+        b = _BundleState(row.id, row.number, Counter({row.category: row.report_count}), row.report_count,
+                         as_utc(row.first_at), as_utc(row.last_at), row.office_code,
+                         tstore.reasons_from_json(row.priority_reasons), new=False, written=True)
+        self.bundles[b.id] = b
+        return b
+
+    def _existing(self, external_ids: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        if not self.store_has_tips:
+            return out
+        for i in range(0, len(external_ids), 900):
+            part = external_ids[i:i + 900]
+            out.update(self.session.execute(select(Tip.external_id, Tip.id).where(
+                Tip.source == self.source, Tip.external_id.in_(part))).all())  # type: ignore[arg-type]
+        return out
+
+    def _db_candidates(self, fresh: list[PreparedTip]) -> dict[str, list[tstore.Candidate]]:
+        keys = sorted({k for p in fresh for k in p.features.keys})
+        by_key: dict[str, list[tstore.Candidate]] = {}
+        for i in range(0, len(keys), 900):
+            part = keys[i:i + 900]
+            cands = {c.tip_id: c for c in tstore.db_candidates(self.session, part)}
+            if not cands:
+                continue
+            rows = self.session.execute(select(TipKey.key, TipKey.tip_id).where(
+                TipKey.key.in_(part), TipKey.tip_id.in_(list(cands)[:900]))).all()
+            for k, tid in rows:
+                by_key.setdefault(k, []).append(cands[tid])
+        return by_key
+
+    # -- writing --
+
+    def _write(self, local: list[tuple[int, PreparedTip, str, str]]) -> None:
+        s = self.session
+        load_id = new_id()
+        now = utcnow()
+        agency = tstore.tip_markings(s, None).owner_org_id
+        new_bundles = [b for b in self.bundles.values() if b.new and not b.written]
+        numbers = tstore.next_numbers(s, "BND", len(new_bundles)) if new_bundles else []
+        for b, num in zip(new_bundles, numbers, strict=True):
+            b.number = num
+        bundle_rows = []
+        referral_rows, event_rows = [], []
+        for b in new_bundles:
+            pr = tstore.bundle_priority(b.base, b.count)
+            m = marking_columns(Markings(classification=tstore.tip_markings(s, None).classification,
+                                         owner_org_id=agency, owner_office_id=self.office_ids.get(b.office)))
+            bundle_rows.append({**m, "id": b.id, "number": b.number, "category": b.category.most_common(1)[0][0],
+                                "report_count": b.count, "first_at": b.first, "last_at": b.last,
+                                "office_code": b.office, "priority": pr.level, "priority_score": pr.score,
+                                "priority_reasons": tstore.reasons_json(pr), "load_id": load_id, "created_at": now})
+            rid = new_id()
+            referral_rows.append({**m, "id": rid, "bundle_id": b.id, "office_code": b.office, "status": "sent",
+                                  "priority": pr.level, "sent_at": now, "due_at": now + SLA[pr.level],
+                                  "acted_at": None, "decline_reason": "", "disposition": "", "disposition_note": "",
+                                  "load_id": load_id})
+            event_rows.append({"id": new_id(), "referral_id": rid, "action": "sent", "office_code": b.office,
+                               "note": f"bulk import from {self.source}", "actor": self.viewer.username, "at": now,
+                               "load_id": load_id})
+            b.written, b.dirty = True, False
+        tip_numbers = tstore.next_numbers(s, "TIP", len(local))
+        tips, tipsters, atts, keys, mentions = [], [], [], [], []
+        for (i, p, _, reason), number in zip(local, tip_numbers, strict=True):
+            bundle_id = self.bundle_of[i]
+            tid = new_id()
+            self.report.tip_ids[p.external_id] = tid
+            office_id = self.office_ids.get(p.route.office_code)
+            m = marking_columns(Markings(classification=tstore.tip_markings(s, None).classification,
+                                         owner_org_id=agency, owner_office_id=office_id))
+            tips.append({**m, "id": tid, "number": number, "source": self.source, "external_id": p.external_id,
+                         "channel": p.channel, "received_at": p.received_at, "category": p.category,
+                         "category_reason": p.category_reason, "narrative": p.narrative,
+                         "location": json.dumps(p.location), "subjects": json.dumps(p.subjects),
+                         "office_code": p.route.office_code, "routing_reason": p.route.reason,
+                         "routing_flag": p.route.flag, "priority": p.priority.level,
+                         "priority_score": p.priority.score, "priority_reasons": tstore.reasons_json(p.priority),
+                         "bundle_id": bundle_id, "bundle_reason": reason,
+                         "identifiers": "\n".join(sorted(p.features.idents)),
+                         "signature": dedup.to_bytes(p.features.sig) if p.features.sig is not None else None,
+                         "receipt_code": None, "passphrase_hash": None, "load_id": load_id, "created_at": now})
+            if p.tipster:
+                tm = marking_columns(tstore.tipster_markings(s, office_id))
+                tipsters.append({**tm, "id": new_id(), "tip_id": tid, "name": p.tipster.get("name", ""),
+                                 "phone": p.tipster.get("phone", ""), "email": p.tipster.get("email", ""),
+                                 "load_id": load_id})
+            for a in p.attachments:
+                atts.append({**m, "id": new_id(), "tip_id": tid, "stored": False, "load_id": load_id, **a})
+            for k in p.features.keys:
+                keys.append({"id": new_id(), "key": k, "tip_id": tid, "bundle_id": bundle_id,
+                             "received_at": p.received_at, "load_id": load_id})
+            for ident in p.identifiers:
+                mentions.append({"kind": ident.mention_kind.value, "value": ident.value[:500],
+                                 "normalized": ident.normalized[:500], "source": "tips", "record_type": "tip",
+                                 "record_id": tid, "field": ident.field,
+                                 "owner_office_id": office_id})
+        for model, rows in ((TipBundle, bundle_rows), (Referral, referral_rows), (ReferralEvent, event_rows),
+                            (Tip, tips), (TipsterIdentity, tipsters), (TipAttachment, atts), (TipKey, keys)):
+            for i in range(0, len(rows), 5000):
+                s.execute(insert(model), rows[i:i + 5000])
+        record_event(s, "load", "tips", load_id, source=self.source, tips=len(tips), bundles=len(bundle_rows),
+                     referrals=len(referral_rows), tipsters=len(tipsters), attachments=len(atts), keys=len(keys))
+        bulk_load(s, mentions=mentions, markings=tstore.tip_markings(s, None), load_id=load_id, source="tips")
+        self.report.created += len(tips)
+        self._flush_bundles(load_id)
+        if self.commit_chunks:
+            self.session.commit()  # an interrupted import resumes after the last whole chunk
+        self.store_has_tips = True
+
+    def _flush_bundles(self, load_id: str | None = None) -> None:
+        """Bundles written earlier that grew: their count, dates, priority, office and referral clock."""
+        s = self.session
+        for b in self.bundles.values():
+            if not (b.written and b.dirty):
+                continue
+            pr = tstore.bundle_priority(b.base, b.count)
+            office_id = self.office_ids.get(b.office)
+            s.execute(update(TipBundle).where(TipBundle.id == b.id).values(
+                report_count=b.count, first_at=b.first, last_at=b.last, priority=pr.level,
+                priority_score=pr.score, priority_reasons=tstore.reasons_json(pr), office_code=b.office,
+                owner_office_id=office_id, category=b.category.most_common(1)[0][0]))
+            ref = s.execute(select(Referral).where(Referral.bundle_id == b.id)).scalar_one_or_none()
+            if ref is not None and ref.status in ("sent", "rerouted"):
+                ref.priority, ref.due_at = pr.level, as_utc(ref.sent_at) + SLA[pr.level]
+                if ref.status == "sent" and ref.office_code == "HQ-TRIAGE" and b.office != "HQ-TRIAGE":
+                    ref.office_code, ref.owner_office_id = b.office, office_id
+            b.dirty = False
+        if load_id is not None:
+            s.flush()
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, decoded object or a RecordError) for each non-blank line."""
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            if len(raw) > MAX_LINE:
+                yield n, RecordError(f"line longer than {MAX_LINE} bytes")
+                continue
+            try:
+                yield n, json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield n, RecordError("line is not valid UTF-8")
+            except json.JSONDecodeError as exc:
+                yield n, RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def import_file(session: Session, viewer: Viewer, path: Path, *, source: str = "partner_feed",
+                rejects_path: Path | None = None, progress: Progress | None = None) -> ImportReport:
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file")
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory, not a JSONL file")
+    sha = file_sha256(path)
+    imp = Importer(session, viewer, source, commit_chunks=True)
+    report = imp.run(read_jsonl(path), progress)
+    report.rejects_path = rejects_path or path.with_name(path.name + ".rejects.csv")
+    if report.rejects:
+        write_rejects(report.rejects_path, report.rejects)
+    session.add(TipImport(source=source, filename=path.name[:300], sha256=sha, received=report.received,
+                          created=report.created, unchanged=report.unchanged, rejected=report.rejected,
+                          load_id=new_id()))
+    return report
+
+
+def import_records(session: Session, viewer: Viewer, records: list[Any], *, source: str) -> ImportReport:
+    """An API batch: same rules as a file; the line number is the record's position (from 1)."""
+    imp = Importer(session, viewer, source)
+    report = imp.run(((i + 1, r if isinstance(r, dict) else RecordError("a tip must be a JSON object"))
+                      for i, r in enumerate(records)))
+    session.add(TipImport(source=source, filename="api batch", sha256=hashlib.sha256(
+        json.dumps(records, sort_keys=True, default=str).encode()).hexdigest(), received=report.received,
+        created=report.created, unchanged=report.unchanged, rejected=report.rejected, load_id=new_id()))
+    return report
+
+
+def write_rejects(path: Path, rejects: list[Reject]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["line", "external_id", "reason"])
+        for r in rejects:
+            w.writerow([r.line, r.external_id, r.reason])
+
+
+def export_csv(session: Session, viewer: Viewer, out: Path) -> int:
+    """One row per tip: external_id, tip_id, bundle_id, category, priority, office_code, status."""
+    from pathways.store.policy import visible
+
+    stmt = (select(Tip.external_id, Tip.number, TipBundle.number, Tip.category, TipBundle.priority, Tip.office_code,
+                   Referral.status)
+            .join(TipBundle, TipBundle.id == Tip.bundle_id)
+            .outerjoin(Referral, Referral.bundle_id == Tip.bundle_id)
+            .order_by(Tip.received_at, Tip.id))
+    n = 0
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["external_id", "tip_id", "bundle_id", "category", "priority", "office_code", "status"])
+        rows = visible(session, stmt, Tip, viewer)  # type: ignore[arg-type]
+        for row in session.execute(rows.execution_options(yield_per=10_000)):
+            w.writerow(row)
+            n += 1
+    record_event(session, "export", "tips", None, rows=n, file=out.name)
+    return n
+
+
+def demo_step(world_dir: Path) -> str:
+    """The demo's tips: the world's tips.jsonl as a partner feed (a second run finds them all there)."""
+    from pathways.core.policy import system_viewer
+    from pathways.identity import service as identity
+    from pathways.store.session import unit_of_work
+
+    path = world_dir / "tips.jsonl"
+    if not path.exists():
+        return "no tips.jsonl in the world"
+    with unit_of_work(system_viewer("cli")) as session:
+        viewer = system_viewer("cli", identity.agency(session).id)
+    with unit_of_work(viewer) as session:
+        report = import_file(session, viewer, path, source="world")
+    return f"tips: {report.summary}"

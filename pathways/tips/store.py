@@ -1,0 +1,123 @@
+"""Database helpers shared by online intake and the bulk importer: offices, numbers, markings, candidates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pathways.core.clock import as_utc, utcnow
+from pathways.core.ids import human_number
+from pathways.core.policy import Caveat, Classification, Markings
+from pathways.identity import service as identity
+from pathways.identity.models import Office
+from pathways.identity.offices_file import OfficeSpec
+from pathways.store.engine import is_postgres
+from pathways.tips import dedup
+from pathways.tips.models import Tip, TipKey, TipSequence
+from pathways.tips.priority import Priority, Reason, level_for
+from pathways.tips.routing import specs_from_rows
+
+_OFFICES: dict[str, tuple[tuple, list[OfficeSpec], dict[str, str]]] = {}
+
+
+def offices(session: Session) -> tuple[list[OfficeSpec], dict[str, str]]:
+    """The active offices as routing specs, and code -> office id; cached until the table changes."""
+    url = str(session.get_bind().engine.url)
+    stamp = tuple(session.execute(select(func.count(Office.id), func.max(Office.updated_at))).one())
+    hit = _OFFICES.get(url)
+    if hit is not None and hit[0] == stamp:
+        return hit[1], hit[2]
+    rows = list(session.execute(select(Office)).scalars())
+    specs = specs_from_rows(rows)
+    ids = {o.code: o.id for o in rows}
+    _OFFICES[url] = (stamp, specs, ids)
+    return specs, ids
+
+
+def tip_markings(session: Session, office_id: str | None) -> Markings:
+    return Markings(classification=Classification.LAW_ENFORCEMENT_SENSITIVE, owner_org_id=identity.agency(session).id,
+                    owner_office_id=office_id)
+
+
+def tipster_markings(session: Session, office_id: str | None) -> Markings:
+    return Markings(classification=Classification.LAW_ENFORCEMENT_SENSITIVE,
+                    caveats=frozenset({Caveat.TIPSTER_IDENTITY.value}), owner_org_id=identity.agency(session).id,
+                    owner_office_id=office_id)
+
+
+def next_numbers(session: Session, prefix: str, count: int, when: datetime | None = None) -> list[str]:
+    """``count`` fresh human numbers; the counter row is locked for the rest of the transaction."""
+    year = (when or utcnow()).year
+    name = f"{prefix}{year % 100:02d}"
+    stmt = select(TipSequence).where(TipSequence.name == name)
+    if is_postgres(session):
+        stmt = stmt.with_for_update()
+    seq = session.execute(stmt).scalar_one_or_none()
+    if seq is None:
+        seq = TipSequence(name=name, value=0)
+        session.add(seq)
+    start = seq.value
+    seq.value = start + count
+    return [human_number(prefix, year, start + i + 1, width=7) for i in range(count)]
+
+
+def corroboration(reports: int) -> Reason | None:
+    return Reason(min(20, 5 * (reports - 1)), f"corroborated by {reports} reports") if reports > 1 else None
+
+
+def bundle_priority(base: list[Reason], reports: int) -> Priority:
+    reasons = [r for r in base if not r.text.startswith("corroborated by")]
+    corr = corroboration(reports)
+    if corr:
+        reasons.append(corr)
+    total = max(0, sum(r.points for r in reasons))
+    return Priority(level_for(total), total, tuple(reasons))
+
+
+def reasons_json(p: Priority) -> str:
+    return json.dumps([[r.points, r.text] for r in p.reasons])
+
+
+def reasons_from_json(text: str) -> list[Reason]:
+    return [Reason(int(p), str(t)) for p, t in json.loads(text or "[]")]
+
+
+@dataclass
+class Candidate:
+    tip_id: str
+    bundle_id: str
+    features: dedup.DedupFeatures
+
+
+def db_candidates(session: Session, keys: Iterable[str], per_key: int = dedup.MAX_PER_KEY) -> list[Candidate]:
+    """Tips already stored that share a key (an identifier or an LSH band), the most recent first."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    ranked = (
+        select(TipKey.key, TipKey.tip_id, TipKey.bundle_id,
+               func.row_number().over(partition_by=TipKey.key, order_by=TipKey.received_at.desc()).label("rn"))
+        .where(TipKey.key.in_(keys))
+        .subquery()
+    )
+    pairs = session.execute(select(ranked.c.tip_id, ranked.c.bundle_id).where(ranked.c.rn <= per_key)).all()
+    bundle_of = {t: b for t, b in pairs}
+    if not bundle_of:
+        return []
+    out = []
+    ids = list(bundle_of)
+    for i in range(0, len(ids), 900):
+        rows = session.execute(
+            select(Tip.id, Tip.received_at, Tip.identifiers, Tip.signature, Tip.location, Tip.category)
+            .where(Tip.id.in_(ids[i:i + 900]))
+        ).all()
+        for tid, at, idents, sig, loc, cat in rows:
+            feats = dedup.DedupFeatures(as_utc(at), frozenset((idents or "").splitlines()), dedup.from_bytes(sig),
+                                        dedup.location_key(json.loads(loc or "{}")), cat)
+            out.append(Candidate(tid, bundle_of[tid], feats))
+    return out
