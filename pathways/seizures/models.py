@@ -87,6 +87,7 @@ class Detention(Timestamped, PartyColumns, Marked, Base):
 
 class Seizure(Timestamped, PartyColumns, Marked, Base):
     __tablename__ = "seizures"
+    __audit_batch_column__ = "load_id"  # bulk imports (seizures.importer) write one audited load event
 
     seizure_number: Mapped[str] = mapped_column(String(20), unique=True)  # SZ 26-000123
     port_code: Mapped[str] = mapped_column(String(10), index=True)
@@ -103,6 +104,7 @@ class Seizure(Timestamped, PartyColumns, Marked, Base):
     detention_id: Mapped[str | None] = mapped_column(String(36), default=None)
     officer_user_id: Mapped[str | None] = mapped_column(String(36), default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
+    load_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
 
     lines: Mapped[list[SeizureLine]] = relationship(back_populates="seizure", order_by="SeizureLine.position",
                                                     cascade="all, delete-orphan")
@@ -116,6 +118,7 @@ class SeizureLine(Base):
     """One product type of one brand in a seizure."""
 
     __tablename__ = "seizure_lines"
+    __audit_batch_column__ = "load_id"
 
     seizure_id: Mapped[str] = mapped_column(ForeignKey("seizures.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
@@ -129,6 +132,7 @@ class SeizureLine(Base):
     msrp_unit_usd: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     msrp_total_usd: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     domestic_value_usd: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    load_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
 
     seizure: Mapped[Seizure] = relationship(back_populates="lines")
 
@@ -139,6 +143,7 @@ class SeizureParty(Base):
     """A party named on a detention or seizure, by role and normalized key: what party history reads."""
 
     __tablename__ = "seizure_parties"
+    __audit_batch_column__ = "load_id"
 
     record_type: Mapped[str] = mapped_column(String(20))  # detention | seizure
     record_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -146,5 +151,6 @@ class SeizureParty(Base):
     value: Mapped[str] = mapped_column(String(600))
     normalized: Mapped[str] = mapped_column(String(600))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    load_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
 
     __table_args__ = (Index("ix_seizure_parties_normalized", "normalized"),)
