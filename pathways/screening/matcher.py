@@ -10,6 +10,7 @@ within a budget that grows with the mark's length. Results are cached per word.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,23 @@ IMITATION = re.compile(
     r"same as original|oem quality|knock-?off|fake)(?![\w])", re.IGNORECASE)
 COMPATIBILITY = re.compile(r"(?<![\w])(case for|compatible with|fits?|for|replacement|unbranded)(?![\w])",
                            re.IGNORECASE)
+
+
+@functools.cache
+def dictionary() -> frozenset[str]:
+    """English words (GCIDE, from the offline ``english-words`` package), upper case.
+
+    A description word that is an ordinary word ("SERUM", "ROLLS") is never read as a misspelled
+    mark ("BERUM", "ROLIS"); a mark written exactly still matches whatever it is."""
+    from english_words import get_english_words_set
+
+    return frozenset(w.upper() for w in get_english_words_set(["gcide"], lower=True, alpha=True))
+
+
+def is_word(token: str) -> bool:
+    words_ = dictionary()
+    return token in words_ or (token.endswith("S") and (token[:-1] in words_ or (
+        token.endswith("ES") and token[:-2] in words_)))
 
 
 def typo_budget(length: int) -> int:
@@ -69,7 +87,14 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for written in text.split():
-        subs = fold_tokens(written)
+        if not any(ch.isalpha() for ch in written):  # a style number or a quantity, not a disguised word
+            if written.strip(".,;:()[]-/"):
+                if run:
+                    out.extend(["".join(run)] if len(run) >= 3 else run)
+                    run = []
+                out.append("#")
+            continue
+        subs = _fold_word(written)
         if len(subs) >= 2 and all(len(s) == 1 for s in subs):
             subs = ["".join(subs)]
         for tok in subs:
@@ -83,6 +108,29 @@ def words(text: str) -> list[str]:
     if run:
         out.extend(["".join(run)] if len(run) >= 3 else run)
     return out
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _plain(text: str) -> str:
+    """Upper case, punctuation to single spaces: how "as recorded" is told from "disguised"."""
+    return _NOT_WORD.sub(" ", text.upper()).strip()
+
+
+_FOLDED: dict[str, list[str]] = {}
+
+
+def _fold_word(written: str) -> list[str]:
+    cached = _FOLDED.get(written)
+    if cached is None:
+        if len(_FOLDED) > 200_000:
+            _FOLDED.clear()
+        cached = _FOLDED[written] = fold_tokens(written)
+    return cached
+
+
+_ONE_BESIDE_LETTER = re.compile(r"(?<=[^\W\d_])[1|]|[1|](?=[^\W\d_])")
 
 
 def _deletions(word: str, depth: int) -> Iterator[str]:
@@ -102,7 +150,9 @@ class MarkMatcher:
         self.folded: dict[int, str] = {}
         self.deletes: dict[str, list[int]] = {}
         keys: dict[str, list[int]] = {}
+        self.plain_marks: dict[int, str] = {}
         for spec in self.specs:
+            self.plain_marks[spec.index] = " " + _plain(spec.mark) + " "
             toks = words(spec.mark)
             if not toks:
                 continue
@@ -130,7 +180,7 @@ class MarkMatcher:
             return cached
         found: dict[int, int] = {}
         budget = typo_budget(len(word) + 1)
-        if budget and word not in self.exact_words:
+        if budget and word not in self.exact_words and not is_word(word):
             for variant in set(_deletions(word, budget)):
                 for idx in self.deletes.get(variant, ()):
                     if idx in found:
@@ -154,7 +204,11 @@ class MarkMatcher:
         best: dict[int, MarkHit] = {}
         self._scan(description, description, best)
         if "1" in description or "|" in description:  # the digit one stands for I or for L
-            self._scan(description.replace("1", "L").replace("|", "L"), description, best)
+            variant = description
+            for _ in range(3):  # "WI110W": each pass turns the ones next to a letter
+                variant = _ONE_BESIDE_LETTER.sub("L", variant)
+            if variant != description:
+                self._scan(variant, description, best)
         out.hits = sorted(best.values(), key=lambda h: (KIND_RANK[h.kind], h.distance, h.index))
         if out.hits:
             out.imitation = sorted({m.group(1).lower() for m in IMITATION.finditer(description)})
@@ -165,15 +219,14 @@ class MarkMatcher:
         toks = words(variant)
         text = " " + " ".join(toks) + " "
         covered: set[int] = set()  # positions of words that are a mark as written
-        raw = re.sub(r"\s+", " ", description.upper())
+        raw = " " + _plain(description) + " "
         if len(text) > 2:
             for end, (length, idx) in self.automaton.iter(text):
                 shown = text[end - length + 2 : end]
                 start_word = text[: end - length + 1].count(" ")
                 covered.update(range(start_word, start_word + shown.count(" ") + 1))
                 for i in idx:
-                    mark = self.specs_by_index(i).mark.upper()
-                    kind = EXACT if re.search(r"(?<!\w)" + re.escape(mark) + r"(?!\w)", raw) else DISGUISED
+                    kind = EXACT if self.plain_marks[i] in raw else DISGUISED
                     self._keep(best, MarkHit(i, kind, 0, shown))
         for pos, word in enumerate(toks):
             if pos in covered or len(word) < 4:
@@ -181,7 +234,7 @@ class MarkMatcher:
             for i, d in self._typos(word):
                 self._keep(best, MarkHit(i, TYPO, d, word))
         for pos in range(len(toks) - 1):
-            if pos in covered or pos + 1 in covered:
+            if pos in covered or pos + 1 in covered or "#" in (toks[pos], toks[pos + 1]):
                 continue
             pair = toks[pos] + toks[pos + 1]
             for i, d in self._typos(pair):

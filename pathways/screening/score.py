@@ -58,11 +58,18 @@ def party_key_expr(col: str) -> pl.Expr:
     return pl.when(c.str.contains(r"[^\x00-\x7F]")).then(slow).otherwise(fast)
 
 
+def match_key(col: str = "description") -> pl.Expr:
+    """The description with free-standing numbers (style numbers, quantities) as "#": they never
+    carry a mark, and lines that differ only in them are matched once."""
+    return (pl.col(col).fill_null("").str.replace_all(r"(?:^|\s)\d+(?:[.,]\d+)*(?:\s|$)", " # ")
+            .str.replace_all(r"(?:^|\s)\d+(?:[.,]\d+)*(?:\s|$)", " # "))
+
+
 def _match_descriptions(df: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
     matcher = matcher_for(catalog)
     rows: dict[str, list[Any]] = {k: [] for k in ("description", "rec", "kind", "distance", "shown", "imitation",
                                                   "compat")}
-    for desc in df.get_column("description").drop_nulls().unique().to_list():
+    for desc in df.get_column("description").unique().to_list():
         m = matcher.match(desc)
         for h in m.hits:
             rows["description"].append(desc)
@@ -88,7 +95,8 @@ def _facts(lh: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
         origin_ok.append(not r.countries or (origin or "") in r.countries)
         hts_ok.append(not r.chapters or (hts or "")[:2] in r.chapters)
         p = r.product_for(desc or "", hts or "")
-        msrp.append(p.msrp if p else r.msrp)
+        # a product not identified is valued at the recordation's cheapest, so "far below" stays far below
+        msrp.append(p.msrp if p else min((x.msrp for x in r.products), default=r.msrp))
         product.append(p.name if p else "")
     return keys.with_columns(pl.Series("shipper_ok", ship_ok, pl.Boolean), pl.Series("origin_ok", origin_ok,
                              pl.Boolean), pl.Series("hts_ok", hts_ok, pl.Boolean),
@@ -110,13 +118,13 @@ def _mark_scores(df: pl.DataFrame, catalog: Catalog, rules: Rules) -> pl.DataFra
     dh = _match_descriptions(df, catalog)
     cols = ["line_id", "arrival_date", "description", "shipper_name", "origin_country", "hts_code", "unit_value_usd"]
     lh = df.select(cols).join(dh, on="description", how="inner")
+    if lh.height == 0:
+        return pl.DataFrame(schema={"line_id": pl.String, "mark_score": pl.Float64, "mark_rules": pl.String,
+                                    "mark_reasons": pl.String, "recordation_numbers": pl.String})
     until = pl.DataFrame({"rec": [r.index for r in catalog.recs], "until": [r.in_force_until for r in catalog.recs]},
                          schema={"rec": pl.Int64, "until": pl.Date})
     lh = lh.join(until, on="rec", how="left").filter(
         pl.col("until").is_null() | pl.col("arrival_date").is_null() | (pl.col("arrival_date") <= pl.col("until")))
-    if lh.height == 0:
-        return pl.DataFrame(schema={"line_id": pl.String, "mark_score": pl.Float64, "mark_rules": pl.String,
-                                    "mark_reasons": pl.String, "recordation_numbers": pl.String})
     lh = lh.join(_facts(lh, catalog), on=["rec", "shipper_name", "origin_country", "hts_code", "description"],
                  how="left").join(_rec_table(catalog), on="rec", how="left")
     w = rules.w
@@ -201,7 +209,9 @@ def _history_scores(df: pl.DataFrame, catalog: Catalog, rules: Rules) -> pl.Data
 def score_chunk(table: pa.Table, catalog: Catalog, rules: Rules) -> tuple[pa.Table, pa.Table]:
     df = pl.from_arrow(table)
     assert isinstance(df, pl.DataFrame)
-    marks = _mark_scores(df, catalog, rules)
+    keyed = df.select("line_id", "arrival_date", match_key().alias("description"), "shipper_name",
+                      "origin_country", "hts_code", "unit_value_usd")
+    marks = _mark_scores(keyed, catalog, rules)
     out = df.select("line_id").join(marks, on="line_id", how="left")
     hist = _history_scores(df, catalog, rules)
     if hist is not None:

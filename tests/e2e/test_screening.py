@@ -64,8 +64,8 @@ def test_officer_seizes_the_top_line_and_the_next_run_learns(live_server: LiveSe
     shot(page, "seizure")
 
     # the next screening run (the same files: nothing is ingested twice, every line is rescored)
-    env = {**os.environ, "PATHWAYS_VAR_DIR": str(live_server.var_dir), "PATHWAYS_DATABASE_URL": live_server.database_url,
-           "PATHWAYS_SECRET_KEY": "e2e-secret-key"}
+    env = {**os.environ, "PATHWAYS_VAR_DIR": str(live_server.var_dir),
+           "PATHWAYS_DATABASE_URL": live_server.database_url, "PATHWAYS_SECRET_KEY": "e2e-secret-key"}
     for part in sorted((world / "manifests").glob("part-*.parquet")):
         subprocess.run([sys.executable, "-m", "pathways.cli", "screening", "run", str(part), "--out",
                         str(world / "screening" / f"hits-{part.stem}.csv")], env=env, check=True, capture_output=True,

@@ -58,4 +58,4 @@ def test_context_cues() -> None:
 def test_typo_budget_grows_with_length() -> None:
     assert [typo_budget(n) for n in (3, 4, 5, 11, 12, 15)] == [0, 0, 1, 1, 2, 2]
     assert kinds("NIKA shoes") == {}  # four letters: exact only
-    assert words("1:1 G R A I L T U M") == ["II", "GRAILTUM"]
+    assert words("1:1 G R A I L T U M style 1234") == ["#", "GRAILTUM", "STYLE", "#"]

@@ -40,7 +40,7 @@ def test_officer_seizes_the_top_line_from_the_page(sworld: ScreeningWorld, queue
         assert first, page.text
         line_id = first.group(1)
         detail = client.get(f"/screening/lines/{line_id}")
-        assert "Why it was targeted" in detail.text and "as recorded" in detail.text or "look-alike" in detail.text
+        assert "Why it was targeted" in detail.text and ("as recorded" in detail.text or "look-alike" in detail.text)
         bad = client.post(f"/screening/lines/{line_id}/outcome", data={"csrf_token": form_token(detail.text),
                                                                         "outcome": "seize", "quantity": "lots"})
         assert bad.status_code == 422 and "quantity &#39;lots&#39; is not a whole number" in bad.text
