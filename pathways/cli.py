@@ -9,7 +9,9 @@ from pathways.core.console import cli_errors, console, new_app
 from pathways.core.settings import get_settings
 from pathways.identity.cli import offices_app, tokens_app, users_app
 from pathways.registry.cli import app as registry_app
+from pathways.report_cli import app as report_app
 from pathways.screening.cli import app as screening_app
+from pathways.seizures.cli import app as seizures_app
 from pathways.store.cli import app as db_app
 from pathways.tips.cli import app as tips_app
 from pathways.world.cli import app as world_app
@@ -24,6 +26,8 @@ app.add_typer(world_app, name="world")
 app.add_typer(registry_app, name="registry")
 app.add_typer(tips_app, name="tips")
 app.add_typer(screening_app, name="screening")
+app.add_typer(seizures_app, name="seizures")
+app.add_typer(report_app, name="report")
 
 
 @app.command()
