@@ -28,7 +28,7 @@ from pathways.registry.models import (
     RegistryIndexVersion,
     Status,
 )
-from pathways.screening.matcher import MarkMatcher, MarkSpec
+from pathways.screening.matcher import MarkMatcher, MarkSpec, words
 from pathways.seizures.service import all_history_keys, party_key
 from pathways.store.audit import record_event
 from pathways.store.base import decode_tokens
@@ -92,6 +92,8 @@ class Catalog:
     digest: str = ""
     history: dict[str, tuple[int, str]] = field(default_factory=dict)  # party key -> (events, summary)
 
+    vocabulary: frozenset[str] = frozenset()  # folded words that name goods
+
     def specs(self) -> list[MarkSpec]:
         return [MarkSpec(r.index, r.record_number, r.registration_number, r.mark) for r in self.recs]
 
@@ -105,7 +107,7 @@ def matcher_for(catalog: Catalog) -> MarkMatcher:
     m = _MATCHERS.get(catalog.digest)
     if m is None:
         _MATCHERS.clear()
-        m = _MATCHERS[catalog.digest] = MarkMatcher(catalog.specs())
+        m = _MATCHERS[catalog.digest] = MarkMatcher(catalog.specs(), catalog.vocabulary)
     return m
 
 
@@ -135,7 +137,16 @@ def load_catalog(session: Session, *, with_history: bool = True) -> Catalog:
     body = json.dumps([(f.record_number, f.mark, sorted(f.countries), f.makers, f.classes, f.gray_market, f.msrp,
                         [(p.name, p.msrp, p.hts) for p in f.products], str(f.in_force_until)) for f in facts],
                       sort_keys=True)
-    catalog = Catalog(facts, version, hashlib.sha256(body.encode()).hexdigest())
+    vocab: set[str] = set()
+    for r in recs:
+        for c in r.classes:
+            vocab.update(words(str(c.get("goods", ""))))
+    for plist in products.values():
+        for prod in plist:
+            vocab.update(words(prod.name))
+    marks = {w for f in facts for w in words(f.mark)}
+    catalog = Catalog(facts, version, hashlib.sha256(body.encode()).hexdigest(),
+                      vocabulary=frozenset(w for w in vocab - marks if len(w) > 3))
     if with_history:
         catalog.history = {k: (h.events, h.summary + " (" + ", ".join(sorted(h.records)[:3]) + ")")
                            for k, h in all_history_keys(session).items()}

@@ -11,7 +11,7 @@ import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -37,6 +37,38 @@ def _score_part(path: str) -> tuple[pa.Table, pa.Table]:
     catalog, rules = _STATE["catalog"], _STATE["rules"]
     assert isinstance(catalog, Catalog) and isinstance(rules, Rules)
     return score_chunk(pq.read_table(path), catalog, rules)
+
+
+class EmbeddedPool:
+    """Worker processes that compile the matcher as soon as they start, so a run can begin scoring
+    parts while the ingest is still writing the next ones."""
+
+    def __init__(self, catalog: Catalog, rules: Rules, workers: int | None = None) -> None:
+        self.workers = workers or min(os.cpu_count() or 1, 4)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
+                                        initializer=_init, initargs=(catalog, rules))
+        self.futures: dict[str, Future[tuple[pa.Table, pa.Table]]] = {}
+        for _ in range(self.workers):  # start them now: each compiles its matcher during the ingest
+            self.pool.submit(_ready)
+
+    def submit(self, part: Path) -> None:
+        if str(part) not in self.futures:
+            self.futures[str(part)] = self.pool.submit(_score_part, str(part))
+
+    def results(self, parts: list[Path], progress: Progress | None = None) -> Iterator[tuple[pa.Table, pa.Table]]:
+        for p in parts:
+            self.submit(p)
+        for i, p in enumerate(parts):
+            yield self.futures[str(p)].result()
+            if progress:
+                progress(i + 1, len(parts))
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def _ready() -> bool:
+    return True
 
 
 def run_embedded(parts: list[Path], catalog: Catalog, rules: Rules, *, workers: int | None = None,

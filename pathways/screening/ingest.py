@@ -119,7 +119,7 @@ def job_parts(job: IngestJob) -> list[Path]:
 
 def _write_part(store: Path, index: int, table: pa.Table) -> None:
     tmp = store / f".part-{index:05d}.parquet.tmp"
-    pq.write_table(table, tmp, compression="zstd")
+    pq.write_table(table, tmp, compression="lz4")  # fast to write and read; the store is a working copy
     os.replace(tmp, store / f"part-{index:05d}.parquet")
 
 
@@ -152,7 +152,7 @@ def _gather_rejects(store: Path, out: Path) -> int:
 
 def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None, chunk_rows: int = CHUNK_ROWS,
                 mentions: bool = True, progress: Progress | None = None,
-                stop_after: int | None = None) -> IngestReport:
+                stop_after: int | None = None, on_part: Callable[[Path], None] | None = None) -> IngestReport:
     """Ingest (or resume) one manifest file. ``stop_after`` stops after that many chunks (tests of resume)."""
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
@@ -202,6 +202,8 @@ def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None,
         done_now += 1
         if progress:
             progress(chunk.position, f"chunk {chunk.index + 1}")
+        if on_part:  # committed: a screening engine may start on it while the next chunk is read
+            on_part(store / f"part-{chunk.index:05d}.parquet")
     with unit_of_work(viewer) as session:
         job = session.get(IngestJob, job_id)
         assert job is not None

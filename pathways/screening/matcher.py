@@ -144,8 +144,11 @@ def _deletions(word: str, depth: int) -> Iterator[str]:
 class MarkMatcher:
     """Compile once, match many: ``MarkMatcher(specs).match(description)``."""
 
-    def __init__(self, specs: Iterable[MarkSpec]) -> None:
+    def __init__(self, specs: Iterable[MarkSpec], vocabulary: Iterable[str] = ()) -> None:
+        """``vocabulary``: words that name goods (the recorded products and classes); like English
+        words, they are never read as misspelled marks ("PARFUM" is not PARNUM)."""
         self.specs = list(specs)
+        self.vocabulary = frozenset(vocabulary)
         self.automaton = ahocorasick.Automaton()
         self.folded: dict[int, str] = {}
         self.deletes: dict[str, list[int]] = {}
@@ -180,7 +183,7 @@ class MarkMatcher:
             return cached
         found: dict[int, int] = {}
         budget = typo_budget(len(word) + 1)
-        if budget and word not in self.exact_words and not is_word(word):
+        if budget and word not in self.exact_words and word not in self.vocabulary and not is_word(word):
             for variant in set(_deletions(word, budget)):
                 for idx in self.deletes.get(variant, ()):
                     if idx in found:
@@ -221,9 +224,16 @@ class MarkMatcher:
         covered: set[int] = set()  # positions of words that are a mark as written
         raw = " " + _plain(description) + " "
         if len(text) > 2:
+            spans = []
             for end, (length, idx) in self.automaton.iter(text):
-                shown = text[end - length + 2 : end]
-                start_word = text[: end - length + 1].count(" ")
+                spans.append((end - length + 1, end, idx))
+            for start, end, idx in spans:
+                # a mark inside a longer mark found at the same place ("GRONELLA" in "LUNAR GRONELLA") is
+                # that longer mark, not a hit of its own
+                if any(s0 <= start and end <= e0 and (s0, e0) != (start, end) for s0, e0, _ in spans):
+                    continue
+                shown = text[start + 1 : end]
+                start_word = text[:start].count(" ")
                 covered.update(range(start_word, start_word + shown.count(" ") + 1))
                 for i in idx:
                     kind = EXACT if self.plain_marks[i] in raw else DISGUISED

@@ -55,13 +55,29 @@ def _check_header(names: list[str], path: Path) -> None:
         raise InvalidInput(f"{path.name}: missing column(s) {', '.join(missing)} (required: {', '.join(COLUMNS)})")
 
 
+def _parsed(raw: pl.DataFrame, column: str, dtype: pl.DataType) -> pl.Expr:
+    """A column in its type: typed input (Parquet) is taken as it is, text is parsed (bad values null)."""
+    if column not in raw.columns:
+        return pl.lit(None, dtype)
+    if raw.schema[column] == dtype:
+        return pl.col(column)
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    if dtype == pl.Date:
+        return text.str.to_date("%Y-%m-%d", strict=False)
+    return text.cast(dtype, strict=False)
+
+
 def validate(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, list[tuple[int, str, dict[str, Any]]]]:
     """Typed good rows, and (row, reason, fields) for each bad one."""
-    df = raw.select([pl.col(c).cast(pl.String) if c in raw.columns else pl.lit(None, pl.String).alias(c)
-                     for c in COLUMNS]).with_columns(pl.int_range(first_row, first_row + raw.height).alias("_row"))
-    date = pl.col("arrival_date").str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
-    qty = pl.col("quantity").str.strip_chars().cast(pl.Int64, strict=False)
-    val = pl.col("unit_value_usd").str.strip_chars().cast(pl.Float64, strict=False)
+    typed = {"arrival_date": pl.Date(), "quantity": pl.Int64(), "unit_value_usd": pl.Float64()}
+    df = raw.select(
+        *[(pl.col(c) if raw.schema[c] == pl.String else pl.col(c).cast(pl.String)) if c in raw.columns
+          else pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in typed],
+        *[_parsed(raw, c, t).alias(f"_{c}") for c, t in typed.items()],
+        *[pl.col(c).cast(pl.String).alias(c) if c in raw.columns else pl.lit(None, pl.String).alias(c)
+          for c in typed],
+    ).with_columns(pl.int_range(first_row, first_row + raw.height).alias("_row"))
+    date, qty, val = pl.col("_arrival_date"), pl.col("_quantity"), pl.col("_unit_value_usd")
     checks: list[tuple[pl.Expr, pl.Expr]] = [
         *[((pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")), pl.lit(f"{c} is empty")) for c in REQUIRED],
         (pl.col("mode").is_in(MODES).not_(), pl.format("mode {} is not one of {}", pl.col("mode"),
@@ -78,10 +94,10 @@ def validate(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, list[tupl
     df = df.with_columns(reason.alias("_reason"))
     bad = df.filter(pl.col("_reason").is_not_null())
     rejects = [(int(r["_row"]), str(r["_reason"]), {c: r[c] for c in COLUMNS}) for r in bad.iter_rows(named=True)]
+    text_cols = [c for c in COLUMNS if c not in typed]
     good = df.filter(pl.col("_reason").is_null()).with_columns(
         date.alias("arrival_date"), qty.alias("quantity"), val.alias("unit_value_usd"),
-        *[pl.col(c).str.strip_chars().fill_null("") for c in COLUMNS
-          if c not in ("arrival_date", "quantity", "unit_value_usd")],
+        *[pl.col(c).fill_null("") for c in text_cols],
     ).select(COLUMNS)
     return good, rejects
 

@@ -33,6 +33,8 @@ PARTY_FIELDS = ("importer_name", "importer_address", "shipper_name", "shipper_ad
 SAMPLE_SEED = 20240401
 
 _shipper_cache: dict[tuple[int, str], bool] = {}
+# Descriptions repeat from chunk to chunk and day to day: a worker keeps what it matched (per catalog).
+_MATCHES: dict[str, Any] = {}
 
 
 def _shipper_ok(rec: RecFacts, shipper: str) -> bool:
@@ -69,8 +71,17 @@ def _match_descriptions(df: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
     matcher = matcher_for(catalog)
     rows: dict[str, list[Any]] = {k: [] for k in ("description", "rec", "kind", "distance", "shown", "imitation",
                                                   "compat")}
+    if _MATCHES.get("") != catalog.digest:
+        _MATCHES.clear()
+        _MATCHES[""] = catalog.digest
     for desc in df.get_column("description").unique().to_list():
-        m = matcher.match(desc)
+        m = _MATCHES.get(desc)
+        if m is None:
+            m = matcher.match(desc)
+            if len(_MATCHES) > 1_000_000:
+                _MATCHES.clear()
+                _MATCHES[""] = catalog.digest
+            _MATCHES[desc] = m
         for h in m.hits:
             rows["description"].append(desc)
             rows["rec"].append(h.index)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -96,8 +96,12 @@ def score_parts(parts: list[Path], catalog: Catalog, rules: Rules, engine: str,
     if engine not in engines.ENGINES:
         raise InvalidInput(f"--engine {engine!r} is not one of {', '.join(engines.ENGINES)}")
     runner = engines.run_spark if engine == "spark" else engines.run_embedded
+    return _gather(runner(parts, catalog, rules, progress=progress))
+
+
+def _gather(results: Iterator[tuple[pa.Table, pa.Table]]) -> tuple[pa.Table, pa.Table]:
     hits, targets = [], []
-    for h, t in runner(parts, catalog, rules, progress=progress):
+    for h, t in results:
         hits.append(h)
         targets.append(t)
     if not hits:
@@ -120,15 +124,25 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
         raise InvalidInput(f"--engine {engine!r} is not one of {', '.join(engines.ENGINES)}")
     start = time.perf_counter()
     kwargs: dict[str, Any] = {"chunk_rows": chunk_rows} if chunk_rows else {}
-    report = ingest_file(viewer, path, mentions=mentions, rejects_path=rejects_path,
-                         progress=(lambda f, _m: progress("ingest", f)) if progress else None, **kwargs)
     with unit_of_work(viewer, readonly=True) as session:
-        job = session.get(IngestJob, report.job_id)
-        assert job is not None
-        parts = job_parts(job)
         catalog = load_catalog(session)
-    hits, targets = score_parts(parts, catalog, rules, engine,
-                                (lambda i, n: progress("screen", i / max(n, 1))) if progress else None)
+    pool = engines.EmbeddedPool(catalog, rules) if engine == "embedded" else None
+    try:
+        report = ingest_file(viewer, path, mentions=mentions, rejects_path=rejects_path,
+                             progress=(lambda f, _m: progress("ingest", f)) if progress else None,
+                             on_part=pool.submit if pool else None, **kwargs)
+        with unit_of_work(viewer, readonly=True) as session:
+            job = session.get(IngestJob, report.job_id)
+            assert job is not None
+            parts = job_parts(job)
+        tick = (lambda i, n: progress("screen", i / max(n, 1))) if progress else None
+        if pool is not None:
+            hits, targets = _gather(pool.results(parts, tick))
+        else:
+            hits, targets = score_parts(parts, catalog, rules, engine, tick)
+    finally:
+        if pool is not None:
+            pool.close()
     if out is not None:
         _write_hits(hits, out)
     seconds = time.perf_counter() - start
