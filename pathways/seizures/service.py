@@ -206,6 +206,7 @@ def record_seizure(
     origin_country: str, lines: Sequence[LineIn], seized_on: date | None = None,
     source: str = SeizureSource.MANUAL, line_id: str | None = None, detention: Detention | None = None,
     disposition: str = Disposition.PENDING, external_number: str | None = None, notes: str = "",
+    disclose_to_owners: bool = True,
 ) -> Seizure:
     """A seizure with its lines (one per product type per brand), numbered ``SZ 26-000123``."""
     if source not in SeizureSource.ALL:
@@ -245,6 +246,10 @@ def record_seizure(
         detention.status = DetentionStatus.SEIZED
         detention.seizure_id = seizure.id
     _add_parties(session, "seizure", seizure.id, parties)
+    if disclose_to_owners:  # the rights owners' disclosure notices (seizures.notices)
+        from pathways.seizures.notices import disclose
+
+        disclose(session, viewer, seizure)
     return seizure
 
 

@@ -28,6 +28,7 @@ PAGE_MODULES = [
     "pathways.identity.pages",
     "pathways.audit.pages",
     "pathways.registry.pages",
+    "pathways.seizures.pages",  # before screening: /seizures/report is not a seizure id
     "pathways.screening.pages",
     "pathways.tips.pages",
 ]

@@ -25,13 +25,14 @@ def nav_labels(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ADMIN, ["Home", "IPR search", "Recordation review", "Hit rate", "Tips", "Tip queues", "Users", "Offices",
-                      "Audit log", "API tokens"]),
+        (Role.ADMIN, ["Home", "IPR search", "Recordation review", "Hit rate", "Seizure statistics", "Detentions",
+                      "Tips", "Tip queues", "Users", "Offices", "Audit log", "API tokens"]),
         (Role.AUDITOR, ["Home", "IPR search", "Users", "Offices", "Audit log", "API tokens"]),
-        (Role.SUPERVISOR, ["Home", "IPR search", "Recordation review", "Targeting", "Hit rate", "Tips", "Tip queues",
-                           "Users", "Offices", "API tokens"]),
-        (Role.BORDER_OFFICER, ["Home", "IPR search", "Recordation review", "Targeting", "Offices", "API tokens"]),
-        (Role.RIGHTS_OWNER, ["Home", "IPR search", "My recordations", "API tokens"]),
+        (Role.SUPERVISOR, ["Home", "IPR search", "Recordation review", "Targeting", "Hit rate", "Seizure statistics",
+                           "Detentions", "Tips", "Tip queues", "Users", "Offices", "API tokens"]),
+        (Role.BORDER_OFFICER, ["Home", "IPR search", "Recordation review", "Targeting", "Seizure statistics",
+                              "Detentions", "Offices", "API tokens"]),
+        (Role.RIGHTS_OWNER, ["Home", "IPR search", "My recordations", "Seizure notices", "API tokens"]),
         (Role.PARTNER, ["Home", "IPR search", "API tokens"]),
     ],
 )
