@@ -99,6 +99,12 @@ def _tips_step(world_dir: Path) -> str:
     return demo_step(world_dir)
 
 
+def _seizures_step(world_dir: Path) -> str:
+    from pathways.seizures.importer import demo_step
+
+    return demo_step(world_dir)
+
+
 def _screening_step(world_dir: Path) -> str:
     from pathways.screening.demo import demo_step
 
@@ -109,6 +115,7 @@ def _screening_step(world_dir: Path) -> str:
 DEMO_STEPS: list[tuple[str, Callable[[Path], str]]] = [
     ("IPR recordations", _registry_step),
     ("Manifest screening", _screening_step),
+    ("Seizure history", _seizures_step),
     ("Tips", _tips_step),
 ]
 

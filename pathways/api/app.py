@@ -25,6 +25,7 @@ API_ROUTERS = [
     "pathways.registry.api",
     "pathways.screening.api",
     "pathways.tips.api",
+    "pathways.seizures.api",
 ]
 
 
