@@ -26,7 +26,16 @@ from pathways.tips.schemas import (
     TipOut,
 )
 
-router = APIRouter(prefix="/api/tips", tags=["tips"])
+
+def _warm() -> None:
+    """Load the ZIP and city tables once at start-up, not inside the first tip's request."""
+    from pathways.resolve.normalize.places import city_counties, normalize_zip
+
+    normalize_zip("20001")
+    city_counties()
+
+
+router = APIRouter(prefix="/api/tips", tags=["tips"], on_startup=[_warm])
 INTAKE = (Role.TIPLINE_OPERATOR, Role.PARTNER, Role.ADMIN, Role.SUPERVISOR)
 MAX_BATCH = 10_000
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +46,12 @@ from pathways.tips.prepare import PreparedTip, RecordError, prepare
 from pathways.tips.priority import SLA, Reason
 
 CHUNK = 20_000
+
+
+def default_workers() -> int:
+    """Extraction processes for a file import: PATHWAYS_TIPS_WORKERS, else the CPUs (at most 4)."""
+    env = os.environ.get("PATHWAYS_TIPS_WORKERS", "")
+    return int(env) if env.isdigit() else min(4, os.cpu_count() or 1)
 MAX_LINE = 1_000_000
 
 
@@ -106,6 +114,7 @@ class Importer:
         self.seen: dict[str, int] = {}  # external_id -> line, within this import
         self.report = ImportReport()
         self.store_has_tips = session.execute(select(Tip.id).limit(1)).first() is not None
+        self.agency_id = tstore.tip_markings(session, None).owner_org_id
         self.n = 0
 
     # -- reading --
@@ -133,20 +142,40 @@ class Importer:
     # -- one chunk --
 
     def _chunk(self, items: list[tuple[int, Any]]) -> None:
+        self._process([_prepare_item(item, self.specs) for item in items])
+
+    def run_parallel(self, items: Iterable[tuple[int, Any]], workers: int,
+                     progress: Progress | None = None) -> ImportReport:
+        """Like ``run``, with extraction and MinHash in ``workers`` processes, one chunk ahead of the
+        writer; chunks are written in file order, so the result is the same as ``run``'s."""
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(self.specs,)) as pool:
+            pending: Any = None
+            for chunk in _batched(items, CHUNK):
+                job = pool.map_async(_prepare_in_worker, chunk, chunksize=max(1, len(chunk) // (workers * 4)))
+                if pending is not None:
+                    done = pending.get()
+                    self._process(done)
+                    if progress:
+                        progress(len(done))
+                pending = job
+            if pending is not None:
+                done = pending.get()
+                self._process(done)
+                if progress:
+                    progress(len(done))
+        self._flush_bundles()
+        return self.report
+
+    def _process(self, items: list[tuple[int, str, PreparedTip | str]]) -> None:
         self.report.received += len(items)
         prepared: list[tuple[int, PreparedTip]] = []
-        for line, rec in items:
-            ext = str(rec.get("external_id") or "")[:120] if isinstance(rec, dict) else ""
-            if isinstance(rec, RecordError):
-                self._reject(line, "", str(rec))
+        for line, ext, p in items:
+            if isinstance(p, str):
+                self._reject(line, ext, p)
                 continue
-            if ext and ext in self.seen:
-                self._reject(line, ext, f"duplicate of line {self.seen[ext]}")
-                continue
-            try:
-                p = prepare(rec, self.specs)
-            except RecordError as exc:
-                self._reject(line, ext, str(exc))
+            if p.external_id in self.seen:
+                self._reject(line, ext, f"duplicate of line {self.seen[p.external_id]}")
                 continue
             self.seen[p.external_id] = line
             prepared.append((line, p))
@@ -246,7 +275,9 @@ class Importer:
         s = self.session
         load_id = new_id()
         now = utcnow()
-        agency = tstore.tip_markings(s, None).owner_org_id
+        agency = self.agency_id
+        level = tstore.tip_markings(s, None).classification
+        tipster_base = tstore.tipster_markings(s, None)
         new_bundles = [b for b in self.bundles.values() if b.new and not b.written]
         numbers = tstore.next_numbers(s, "BND", len(new_bundles)) if new_bundles else []
         for b, num in zip(new_bundles, numbers, strict=True):
@@ -255,8 +286,8 @@ class Importer:
         referral_rows, event_rows = [], []
         for b in new_bundles:
             pr = tstore.bundle_priority(b.base, b.count)
-            m = marking_columns(Markings(classification=tstore.tip_markings(s, None).classification,
-                                         owner_org_id=agency, owner_office_id=self.office_ids.get(b.office)))
+            m = marking_columns(Markings(classification=level, owner_org_id=agency,
+                                         owner_office_id=self.office_ids.get(b.office)))
             bundle_rows.append({**m, "id": b.id, "number": b.number, "category": b.category.most_common(1)[0][0],
                                 "report_count": b.count, "first_at": b.first, "last_at": b.last,
                                 "office_code": b.office, "priority": pr.level, "priority_score": pr.score,
@@ -277,8 +308,7 @@ class Importer:
             tid = new_id()
             self.report.tip_ids[p.external_id] = tid
             office_id = self.office_ids.get(p.route.office_code)
-            m = marking_columns(Markings(classification=tstore.tip_markings(s, None).classification,
-                                         owner_org_id=agency, owner_office_id=office_id))
+            m = marking_columns(Markings(classification=level, owner_org_id=agency, owner_office_id=office_id))
             tips.append({**m, "id": tid, "number": number, "source": self.source, "external_id": p.external_id,
                          "channel": p.channel, "received_at": p.received_at, "category": p.category,
                          "category_reason": p.category_reason, "narrative": p.narrative,
@@ -291,7 +321,7 @@ class Importer:
                          "signature": dedup.to_bytes(p.features.sig) if p.features.sig is not None else None,
                          "receipt_code": None, "passphrase_hash": None, "load_id": load_id, "created_at": now})
             if p.tipster:
-                tm = marking_columns(tstore.tipster_markings(s, office_id))
+                tm = {**marking_columns(tipster_base), "owner_office_id": office_id}
                 tipsters.append({**tm, "id": new_id(), "tip_id": tid, "name": p.tipster.get("name", ""),
                                  "phone": p.tipster.get("phone", ""), "email": p.tipster.get("email", ""),
                                  "load_id": load_id})
@@ -308,7 +338,7 @@ class Importer:
         for model, rows in ((TipBundle, bundle_rows), (Referral, referral_rows), (ReferralEvent, event_rows),
                             (Tip, tips), (TipsterIdentity, tipsters), (TipAttachment, atts), (TipKey, keys)):
             for i in range(0, len(rows), 5000):
-                s.execute(insert(model), rows[i:i + 5000])
+                s.execute(insert(model.__table__), rows[i:i + 5000])  # type: ignore[arg-type]
         record_event(s, "load", "tips", load_id, source=self.source, tips=len(tips), bundles=len(bundle_rows),
                      referrals=len(referral_rows), tipsters=len(tipsters), attachments=len(atts), keys=len(keys))
         bulk_load(s, mentions=mentions, markings=tstore.tip_markings(s, None), load_id=load_id, source="tips")
@@ -340,21 +370,58 @@ class Importer:
             s.flush()
 
 
-def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, decoded object or a RecordError) for each non-blank line."""
+_WORKER_SPECS: list[Any] = []
+
+
+def _init_worker(specs: list[Any]) -> None:
+    _WORKER_SPECS[:] = specs
+
+
+def _prepare_in_worker(item: tuple[int, Any]) -> tuple[int, str, PreparedTip | str]:
+    return _prepare_item(item, _WORKER_SPECS)
+
+
+def _prepare_item(item: tuple[int, Any], specs: Any) -> tuple[int, str, PreparedTip | str]:
+    line, rec = item
+    if isinstance(rec, bytes | str):
+        rec = _decode(rec)
+    if isinstance(rec, RecordError):
+        return line, "", str(rec)
+    ext = str(rec.get("external_id") or "")[:120] if isinstance(rec, dict) else ""
+    try:
+        return line, ext, prepare(rec, specs)
+    except RecordError as exc:
+        return line, ext, str(exc)
+
+
+def _decode(raw: bytes | str) -> Any:
+    if len(raw) > MAX_LINE:
+        return RecordError(f"line longer than {MAX_LINE} bytes")
+    try:
+        return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    except UnicodeDecodeError:
+        return RecordError("line is not valid UTF-8")
+    except json.JSONDecodeError as exc:
+        return RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})")
+
+
+def _batched(items: Iterable[tuple[int, Any]], n: int) -> Iterator[list[tuple[int, Any]]]:
+    chunk: list[tuple[int, Any]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw bytes) for each non-blank line; decoded where the record is prepared."""
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            if len(raw) > MAX_LINE:
-                yield n, RecordError(f"line longer than {MAX_LINE} bytes")
-                continue
-            try:
-                yield n, json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield n, RecordError("line is not valid UTF-8")
-            except json.JSONDecodeError as exc:
-                yield n, RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})")
+            if raw.strip():
+                yield n, raw
 
 
 def file_sha256(path: Path) -> str:
@@ -366,14 +433,19 @@ def file_sha256(path: Path) -> str:
 
 
 def import_file(session: Session, viewer: Viewer, path: Path, *, source: str = "partner_feed",
-                rejects_path: Path | None = None, progress: Progress | None = None) -> ImportReport:
+                rejects_path: Path | None = None, progress: Progress | None = None,
+                workers: int | None = None) -> ImportReport:
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
     if path.is_dir():
         raise InvalidInput(f"{path} is a directory, not a JSONL file")
     sha = file_sha256(path)
     imp = Importer(session, viewer, source, commit_chunks=True)
-    report = imp.run(read_jsonl(path), progress)
+    workers = default_workers() if workers is None else workers
+    if workers > 1:
+        report = imp.run_parallel(read_lines(path), workers, progress)
+    else:
+        report = imp.run(read_lines(path), progress)
     report.rejects_path = rejects_path or path.with_name(path.name + ".rejects.csv")
     if report.rejects:
         write_rejects(report.rejects_path, report.rejects)

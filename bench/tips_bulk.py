@@ -1,0 +1,126 @@
+"""Bulk import of the large world's 1,000,000 tips: extraction, dedup, priority and routing.
+
+Imports ``tips.jsonl`` of a large world (generated with ``pathways world generate --seed 1 --scale
+large`` if ``--world`` has none) into a fresh database, then measures dedup pairwise precision and
+recall and routing accuracy against the world's truth. Reports wall time, rate, the peak RSS of the
+importer and of its extraction workers, and the machine load (``uptime``).
+
+Writes bench/results/tips_bulk.json (one entry per database). Usage:
+``.venv/bin/python bench/tips_bulk.py [--world DIR] [--limit N] [--postgres] [--keep DB_PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PG_ADMIN = os.environ.get("PATHWAYS_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _peak_mib() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return round(own, 1), round(kids, 1)
+
+
+def _load() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def run(world: Path, url: str, var_dir: Path, limit: int | None) -> dict[str, Any]:
+    os.environ["PATHWAYS_DATABASE_URL"] = url
+    os.environ["PATHWAYS_VAR_DIR"] = str(var_dir)
+    from pathways.core.policy import system_viewer
+    from pathways.core.settings import reset_settings
+    from pathways.identity import service as identity
+    from pathways.store import migrate
+    from pathways.store.engine import dispose_engines
+    from pathways.store.session import unit_of_work
+    from pathways.tips import importer
+    from pathways.tips.quality import measure
+
+    reset_settings()
+    dispose_engines()
+    migrate.upgrade()
+    with unit_of_work(system_viewer("bench")) as s:
+        viewer = system_viewer("bench", identity.agency(s).id)
+        identity.load_offices(s, viewer)
+    src = world / "tips.jsonl"
+    if limit:
+        part = var_dir / "tips-part.jsonl"
+        with src.open("rb") as fh, part.open("wb") as out:
+            for i, line in enumerate(fh):
+                if i >= limit:
+                    break
+                out.write(line)
+        src = part
+    load_before = _load()
+    t0 = time.perf_counter()
+    with unit_of_work(viewer) as s:
+        report = importer.import_file(s, viewer, src, source="bench")
+    wall = time.perf_counter() - t0
+    load_after = _load()
+    out_csv = var_dir / "export.csv"
+    t1 = time.perf_counter()
+    with unit_of_work(viewer) as s:
+        importer.export_csv(s, viewer, out_csv)
+    export_s = time.perf_counter() - t1
+    q = measure(out_csv, world)
+    own, kids = _peak_mib()
+    dispose_engines()
+    return {"tips": report.received, "created": report.created, "rejected": report.rejected,
+            "bundles": report.bundles_created, "wall_seconds": round(wall, 1),
+            "tips_per_second": round(report.received / wall), "export_seconds": round(export_s, 1),
+            "workers": importer.default_workers(), "peak_rss_mib_importer": own, "peak_rss_mib_workers": kids,
+            "dedup_precision": round(q.precision, 4), "dedup_recall": round(q.recall, 4),
+            "true_pairs": q.true_pairs, "predicted_pairs": q.predicted_pairs,
+            "routing_accuracy": round(q.routing_accuracy, 5), "routed": q.routed,
+            "load_before": load_before, "load_after": load_after}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--world", type=Path, default=Path("/tmp/pathways-large-world"))
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--postgres", action="store_true")
+    ap.add_argument("--keep", type=Path, default=None, help="SQLite: keep the loaded database here")
+    args = ap.parse_args()
+    if not (args.world / "tips.jsonl").exists():
+        subprocess.run([sys.executable, "-m", "pathways.cli", "world", "generate", "--seed", "1", "--scale", "large",
+                        "--out", str(args.world), "--format", "csv"], check=True)
+    tmp = Path(tempfile.mkdtemp(prefix="pathways-bench-tips-"))
+    if args.postgres:
+        name = f"pathways_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        url, key = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", "postgresql"
+    else:
+        db = args.keep or tmp / "bench.db"
+        url, key = f"sqlite:///{db}", "sqlite"
+    result = run(args.world, url, tmp / "var", args.limit)
+    result.update({"database": key, "python": platform.python_version(), "machine": platform.machine(),
+                   "cpus": os.cpu_count()})
+    out = HERE / "results" / "tips_bulk.json"
+    data = json.loads(out.read_text()) if out.exists() else {}
+    data[key] = result
+    out.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
