@@ -156,7 +156,7 @@ def main() -> None:
         wall = time.perf_counter() - t0
     embedded = {"lines": report.lines, "seconds": round(wall, 2), "lines_per_s": round(report.lines / wall),
                 "peak_rss_mib": round(mem.peak / 2**20), "targeted": report.targeted, "sampled": report.sampled,
-                "queued": report.queued_new}
+                "queued": report.queued_new, "stages_seconds": report.timings}
     print(f"embedded: {embedded}", flush=True)
 
     # 2. quality on the world's own lines (the first copy)

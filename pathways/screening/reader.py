@@ -111,11 +111,27 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame,
     _check_header(pf.schema_arrow.names, path)
     total = max(pf.metadata.num_rows, 1)
     done = 0
-    for batch in pf.iter_batches(batch_size=chunk_rows):
-        df = pl.from_arrow(batch)
-        assert isinstance(df, pl.DataFrame)
-        done += df.height
-        yield df.rename({c: c.strip().lower() for c in df.columns}), done / total
+    pending: list[pa.Table] = []
+    rows = 0
+    # whole row groups are read much faster than re-batched streams; they are cut into chunks here
+    for g in range(pf.num_row_groups):
+        pending.append(pf.read_row_group(g))
+        rows += pending[-1].num_rows
+        while rows >= chunk_rows:
+            whole = pa.concat_tables(pending)
+            head, rest = whole.slice(0, chunk_rows), whole.slice(chunk_rows)
+            pending, rows = [rest], rest.num_rows
+            done += head.num_rows
+            yield _frame(head), done / total
+    if rows:
+        done += rows
+        yield _frame(pa.concat_tables(pending)), done / total
+
+
+def _frame(table: pa.Table) -> pl.DataFrame:
+    df = pl.from_arrow(table)
+    assert isinstance(df, pl.DataFrame)
+    return df.rename({c: c.strip().lower() for c in df.columns})
 
 
 def _csv_chunks(path: Path, chunk_rows: int, bad_rows: list[tuple[int, str]]) -> Iterator[tuple[pl.DataFrame, float]]:

@@ -68,7 +68,7 @@ class RunReport:
     seconds: float
     out: Path | None
     engine: str
-    by_mode: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
     def summary(self) -> str:
@@ -128,6 +128,7 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
         catalog = load_catalog(session)
     pool = engines.EmbeddedPool(catalog, rules) if engine == "embedded" else None
     try:
+        timings: dict[str, float] = {"catalog": time.perf_counter() - start}
         report = ingest_file(viewer, path, mentions=mentions, rejects_path=rejects_path,
                              progress=(lambda f, _m: progress("ingest", f)) if progress else None,
                              on_part=pool.submit if pool else None, **kwargs)
@@ -135,6 +136,7 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
             job = session.get(IngestJob, report.job_id)
             assert job is not None
             parts = job_parts(job)
+        timings["ingest"] = time.perf_counter() - start - sum(timings.values())
         tick = (lambda i, n: progress("screen", i / max(n, 1))) if progress else None
         if pool is not None:
             hits, targets = _gather(pool.results(parts, tick))
@@ -143,8 +145,10 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
     finally:
         if pool is not None:
             pool.close()
+    timings["screen"] = time.perf_counter() - start - sum(timings.values())
     if out is not None:
         _write_hits(hits, out)
+    timings["hits_file"] = time.perf_counter() - start - sum(timings.values())
     seconds = time.perf_counter() - start
     with unit_of_work(viewer) as session:
         run = ScreeningRun(job_id=report.job_id, filename=path.name[:400], engine=engine, lines=report.loaded,
@@ -158,8 +162,9 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
         session.add(run)
         session.flush()
         queued_new = load_targets(session, viewer, run.id, targets)
+    timings["queue"] = time.perf_counter() - start - sum(timings.values())
     return RunReport(run.id, report, report.loaded, hits.num_rows, run.targeted, run.sampled, queued_new,
-                     time.perf_counter() - start, out, engine)
+                     time.perf_counter() - start, out, engine, {k: round(v, 2) for k, v in timings.items()})
 
 
 def queue_markings(session: Session, viewer: Viewer) -> Markings:
@@ -181,17 +186,16 @@ def load_targets(session: Session, viewer: Viewer, run_id: str, targets: pa.Tabl
                                         .where(TargetedLine.line_id.in_(ids[i : i + 1000]))).all())
     common = {**marking_columns(queue_markings(session, viewer)), "run_id": run_id, "created_at": utcnow(),
               "status": LineStatus.QUEUED}
-    new_rows, rescored = [], 0
-    for row in df.iter_rows(named=True):
-        values = {k: row[k] for k in ("score", "targeted", "sampled", "recordation_numbers", "rules", "reasons")}
-        if row["line_id"] in existing:
-            if existing[row["line_id"]] == LineStatus.QUEUED:
-                session.execute(update(TargetedLine).where(TargetedLine.line_id == row["line_id"])
-                                .values(run_id=run_id, **values))
-                rescored += 1
-            continue
-        new_rows.append({**common, **{k: v for k, v in row.items() if k in _COLUMNS}, "id": new_id(),
-                         **{k: (row[k] or "")[:_LIMITS[k]] for k in _LIMITS if k in row}})
+    rescore = df.filter(pl.col("line_id").is_in(
+        [k for k, v in existing.items() if v == LineStatus.QUEUED]))
+    for row in rescore.select("line_id", "score", "targeted", "sampled", "recordation_numbers", "rules",
+                              "reasons").iter_rows(named=True):
+        line_id = row.pop("line_id")
+        session.execute(update(TargetedLine).where(TargetedLine.line_id == line_id).values(run_id=run_id, **row))
+    rescored = rescore.height
+    fresh = df.filter(pl.col("line_id").is_in(list(existing)).not_()).select(
+        [pl.col(c).str.slice(0, _LIMITS[c]) if c in _LIMITS else pl.col(c) for c in df.columns if c in _COLUMNS])
+    new_rows = [{**common, **row, "id": new_id()} for row in fresh.iter_rows(named=True)]
     for i in range(0, len(new_rows), 2000):
         session.execute(insert(TargetedLine), new_rows[i : i + 2000])
     record_event(session, "load", "targeted_lines", run_id, inserted=len(new_rows), rescored=rescored)
