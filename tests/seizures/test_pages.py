@@ -98,6 +98,10 @@ def test_report_page_counts_a_new_seizure_and_offers_pdf_and_csv(sworld: Screeni
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         rows = list(csv.DictReader(client.get(f"/seizures/report.csv?fy={fy}").text.splitlines()))
         assert int(next(r for r in rows if r["section"] == "total")["seizures"]) == n_before + 1
+        api = client.get("/api/seizures/report", params={"fy": fy})
+        assert api.status_code == 200 and api.json()["seizures"] == n_before + 1
+        assert api.json()["summary"][0].startswith(f"In FY{fy}")
+        assert client.get("/api/seizures/report", params={"fy": fy, "format": "docx"}).status_code in (400, 422)
 
 
 def test_detention_clock_steps_and_seizure(sworld: ScreeningWorld) -> None:  # noqa: F811

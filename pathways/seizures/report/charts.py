@@ -46,8 +46,8 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def hbar(title: str, items: Sequence[tuple[str, float]], fmt: Callable[[float], str], *, width: float = 640,
-         label_width: float = 200, description: str = "") -> Chart:
+def hbar(title: str, items: Sequence[tuple[str, float]], fmt: Callable[[float], str], *, width: float = 720,
+         label_width: float = 210, description: str = "") -> Chart:
     """Horizontal bars, one per item, largest value first as given."""
     row, top, bottom = 22.0, 30.0, 12.0
     height = top + row * max(len(items), 1) + bottom
@@ -67,8 +67,8 @@ def hbar(title: str, items: Sequence[tuple[str, float]], fmt: Callable[[float], 
     return chart
 
 
-def vbar(title: str, items: Sequence[tuple[str, float]], fmt: Callable[[float], str], *, width: float = 640,
-         height: float = 240, highlight: str | None = None, description: str = "") -> Chart:
+def vbar(title: str, items: Sequence[tuple[str, float]], fmt: Callable[[float], str], *, width: float = 720,
+         height: float = 250, highlight: str | None = None, description: str = "") -> Chart:
     """Vertical bars over time (the trend), the year of the report drawn darker."""
     top, bottom, left = 34.0, 28.0, 10.0
     chart = Chart(title, width, height, description=description)

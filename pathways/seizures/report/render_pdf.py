@@ -29,6 +29,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "muted": ParagraphStyle("muted", parent=base["BodyText"], fontSize=8.5, leading=11,
                                 textColor=colors.HexColor("#52606d")),
         "cell": ParagraphStyle("cell", parent=base["BodyText"], fontSize=8, leading=9.5),
+        "num": ParagraphStyle("num", parent=base["BodyText"], fontSize=8, leading=9.5, alignment=2),
     }
 
 
@@ -68,8 +69,10 @@ def render_pdf(r: SeizureReport) -> bytes:
     width = LETTER[0] - 1.5 * inch
     for s in sections(r):
         chart = to_drawing(s.chart, scale=min(0.75, width / s.chart.width))
-        header = [Paragraph(f"<b>{escape(h)}</b>", st["cell"]) for h in s.header]
-        body = [[Paragraph(escape(c), st["cell"]) for c in row] for row in s.rows] or \
+        numeric = [i > 0 and all(isinstance(r[i], int | float) for r in s.raw) for i in range(len(s.header))]
+        header = [Paragraph(f"<b>{escape(h)}</b>", st["num" if numeric[i] else "cell"]) for i, h in enumerate(s.header)]
+        body = [[Paragraph(escape(c), st["num" if numeric[i] else "cell"]) for i, c in enumerate(row)]
+                for row in s.rows] or \
             [[Paragraph(f"No seizures in FY{r.fy}.", st["cell"])] + [""] * (len(s.header) - 1)]
         table = Table([header, *body], repeatRows=1, hAlign="LEFT",
                       colWidths=_widths(len(s.header), width))
@@ -87,7 +90,7 @@ def render_pdf(r: SeizureReport) -> bytes:
 
 def _widths(n: int, total: float) -> list[float]:
     if n >= 8:  # notable seizures: the categories column gets the room
-        fixed = [68, 60, 32, 46, 50, 0, 36, 40, 62][:n]
+        fixed = [64, 56, 30, 54, 46, 0, 36, 38, 62][:n]
         rest = total - sum(fixed)
         return [f or rest for f in fixed]
     first = total * 0.38
