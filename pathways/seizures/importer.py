@@ -173,8 +173,12 @@ def parse_row(v: list[str]) -> dict[str, Any]:
 class _Group:
     first_row: int
     head: dict[str, Any]
-    lines: list[tuple[int, dict[str, Any], list[str]]] = field(default_factory=list)
+    lines: list[tuple[int, dict[str, Any], list[str] | None]] = field(default_factory=list)
     error: str = ""
+
+
+def _text(row: dict[str, Any]) -> list[str]:
+    return [str(row.get(c, "")) for c in COLUMNS]
 
 
 def _allocate(session: Session, year: int, count: int) -> Iterator[str]:
@@ -226,25 +230,25 @@ def import_seizures(session: Session, viewer: Viewer, path: Path, *, rejects_pat
             continue
         group = groups.get(row["seizure_number"])
         if group is None:
-            groups[row["seizure_number"]] = _Group(number, row, [(number, row, values)])
+            groups[row["seizure_number"]] = _Group(number, row, [(number, row, None)])
             continue
         if not group.head:
-            group.lines.append((number, row, values))
+            group.lines.append((number, row, None))
             continue
         differs = [c for c in SEIZURE_COLUMNS if row[c] != group.head[c]]
         if differs:
             loose.append(Reject(number, f"{', '.join(differs)} differ from row {group.first_row} of seizure "
                                         f"{row['seizure_number']}", values))
             group.error = group.error or f"row {number} of this seizure was rejected"
-        group.lines.append((number, row, values))
+        group.lines.append((number, row, None))  # the raw text is kept only for rejected rows
         if progress and report.rows % 50_000 == 0:
             progress("validate", 50_000, 0)
     rejected_rows = {r.row for r in loose}
     report.rejects = loose
     for key, group in groups.items():
         if group.error:
-            report.rejects.extend(Reject(n, f"seizure {key}: {group.error}", v)
-                                  for n, _, v in group.lines if n not in rejected_rows)
+            report.rejects.extend(Reject(n, f"seizure {key}: {group.error}", v if v is not None else _text(row))
+                                  for n, row, v in group.lines if n not in rejected_rows)
     report.rejects.sort(key=lambda r: r.row)
     good = [(k, g) for k, g in groups.items() if not g.error and g.head]
 

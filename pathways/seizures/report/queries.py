@@ -12,12 +12,13 @@ goods, unit price times quantity. *De minimis* is defined in ``DE_MINIMIS_USD`` 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
 import pycountry
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import fiscal_year, fiscal_year_bounds, utcnow
@@ -190,12 +191,14 @@ def build_report(session: Session, viewer: Viewer, fy: int) -> SeizureReport:
         raise InvalidInput(f"fiscal year {fy} is out of range")
     start, end = fiscal_year_bounds(fy)
     report = SeizureReport(fy=fy, start=start, end=end, generated_at=utcnow())
-    ps = _per_seizure(session, viewer, (fy - TREND_YEARS + 1, fy))
-
     # 5-year trend (the year itself is one of its rows, so the totals come from here too)
-    trend = session.execute(
-        select(ps.c.fy, func.count(), func.sum(ps.c.n), func.sum(ps.c.msrp), func.sum(ps.c.qty),
-               func.sum(ps.c.domestic)).group_by(ps.c.fy)).all()
+    trend_stmt = cast(Any, (
+        select(Seizure.fiscal_year, func.count(func.distinct(Seizure.id)), func.count(SeizureLine.id),
+               func.sum(SeizureLine.msrp_total_usd), func.sum(SeizureLine.quantity),
+               func.sum(SeizureLine.domestic_value_usd))
+        .join(SeizureLine, SeizureLine.seizure_id == Seizure.id)
+        .where(Seizure.fiscal_year.between(fy - TREND_YEARS + 1, fy)).group_by(Seizure.fiscal_year)))
+    trend = session.execute(visible(session, trend_stmt, Seizure, viewer)).all()
     by_fy = {int(r[0]): r for r in trend}
     for year in range(fy - TREND_YEARS + 1, fy + 1):
         r = by_fy.get(year)
@@ -206,20 +209,27 @@ def build_report(session: Session, viewer: Viewer, fy: int) -> SeizureReport:
         return report
     report.seizures, report.lines, report.msrp = int(this[1]), int(this[2] or 0), _f(this[3])
     report.quantity, report.domestic = int(this[4] or 0), _f(this[5])
-    in_year = ps.c.fy == fy
+    # The year's seizures, each with its lines summed, come out of SQL once (already filtered by
+    # policy); mode, de minimis, origin, port and the notable seizures are grouped from them in DuckDB.
+    ps = _per_seizure(session, viewer, (fy, fy))
+    con = _year_table(session.execute(select(ps.c.sid, ps.c.mode, ps.c.origin, ps.c.port, ps.c.n, ps.c.qty,
+                                             ps.c.msrp, ps.c.domestic)).all())
+
+    def grouped(column: str) -> list[tuple[Any, ...]]:
+        return con.execute(f"SELECT {column}, count(*), sum(n), sum(msrp) / 100.0 FROM ps GROUP BY {column}"
+                           ).fetchall()
 
     # by mode of transport, and the de minimis share
-    report.by_mode = _rows(session.execute(
-        select(ps.c.mode, func.count(), func.sum(ps.c.n), func.sum(ps.c.msrp)).where(in_year).group_by(ps.c.mode)),
-        lambda k: MODE_LABELS.get(k, k), report.msrp, report.lines)
+    report.by_mode = _rows(grouped("mode"), lambda k: MODE_LABELS.get(k, k), report.msrp, report.lines)
     order = {m: i for i, m in enumerate(MODES)}
     report.by_mode.sort(key=lambda r: order.get(r.key, 99))
-    is_dm = and_(ps.c.mode.in_(DE_MINIMIS_MODES), ps.c.domestic <= DE_MINIMIS_USD)
-    dm = session.execute(select(
-        func.sum(case((is_dm, 1), else_=0)), func.sum(case((is_dm, ps.c.n), else_=0)),
-        func.sum(case((is_dm, ps.c.msrp), else_=literal(0))),
-        func.sum(case((ps.c.mode.in_(DE_MINIMIS_MODES), 1), else_=0)),
-        func.sum(case((ps.c.mode.in_(DE_MINIMIS_MODES), ps.c.n), else_=0))).where(in_year)).one()
+    modes = ", ".join(f"'{m}'" for m in DE_MINIMIS_MODES)
+    dm = con.execute(f"""
+        SELECT count(*) FILTER (WHERE mode IN ({modes}) AND domestic <= {DE_MINIMIS_USD * 100}),
+               sum(n) FILTER (WHERE mode IN ({modes}) AND domestic <= {DE_MINIMIS_USD * 100}),
+               sum(msrp) FILTER (WHERE mode IN ({modes}) AND domestic <= {DE_MINIMIS_USD * 100}) / 100.0,
+               count(*) FILTER (WHERE mode IN ({modes})), sum(n) FILTER (WHERE mode IN ({modes}))
+        FROM ps""").fetchall()[0]
     d = report.de_minimis
     d.seizures, d.lines, d.msrp = int(dm[0] or 0), int(dm[1] or 0), _f(dm[2])
     d.express_mail_seizures, d.express_mail_lines = int(dm[3] or 0), int(dm[4] or 0)
@@ -228,18 +238,16 @@ def build_report(session: Session, viewer: Viewer, fy: int) -> SeizureReport:
     d.share_express_mail_lines = d.express_mail_lines / report.lines
 
     # by economy of origin (China and Hong Kong are separate codes, so separate rows)
-    origins = _rows(session.execute(
-        select(ps.c.origin, func.count(), func.sum(ps.c.n), func.sum(ps.c.msrp)).where(in_year)
-        .group_by(ps.c.origin)), country_name, report.msrp, report.lines)
+    origins = _rows(grouped("origin"), country_name, report.msrp, report.lines)
     origins.sort(key=lambda r: (-r.msrp, r.key))
     report.by_origin = _top(origins, TOP_ORIGINS, "All other economies", report)
 
     # top ports
-    ports = _rows(session.execute(
-        select(ps.c.port, func.count(), func.sum(ps.c.n), func.sum(ps.c.msrp)).where(in_year)
-        .group_by(ps.c.port)), lambda k: k, report.msrp, report.lines)
+    ports = _rows(grouped("port"), lambda k: k, report.msrp, report.lines)
     ports.sort(key=lambda r: (-r.seizures, -r.msrp, r.key))
     report.top_ports = ports[:TOP_PORTS]
+    top = con.execute(f"SELECT sid, n, qty, msrp / 100.0 FROM ps ORDER BY msrp DESC, sid LIMIT {NOTABLE}").fetchall()
+    con.close()
 
     # by product category: counted in lines (a seizure may hold several categories)
     cat_stmt = visible(session, cast(Any, (
@@ -254,8 +262,6 @@ def build_report(session: Session, viewer: Viewer, fy: int) -> SeizureReport:
     report.by_category = cats
 
     # notable seizures: the largest by MSRP
-    top = session.execute(select(ps.c.sid, ps.c.n, ps.c.qty, ps.c.msrp).where(in_year)
-                          .order_by(ps.c.msrp.desc(), ps.c.sid).limit(NOTABLE)).all()
     if top:
         ids = [t[0] for t in top]
         heads = {s[0]: s for s in session.execute(
@@ -271,6 +277,25 @@ def build_report(session: Session, viewer: Viewer, fy: int) -> SeizureReport:
             report.notable.append(Notable(sid, h[1], h[2] or "", h[3], h[4], h[5], country_name(h[6]), int(n),
                                           int(qty or 0), _f(msrp), ", ".join(cats_of.get(sid, []))))
     return report
+
+
+def _year_table(rows: Sequence[Any]) -> Any:
+    """The per-seizure rows as a DuckDB table ``ps``; money in integer cents so sums are exact."""
+    import duckdb
+    import pyarrow as pa
+
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    table = pa.table({
+        "sid": pa.array(cols[0], pa.string()), "mode": pa.array(cols[1], pa.string()),
+        "origin": pa.array(cols[2], pa.string()), "port": pa.array(cols[3], pa.string()),
+        "n": pa.array([int(x or 0) for x in cols[4]], pa.int64()),
+        "qty": pa.array([int(x or 0) for x in cols[5]], pa.int64()),
+        "msrp": pa.array([round(float(x or 0) * 100) for x in cols[6]], pa.int64()),
+        "domestic": pa.array([round(float(x or 0) * 100) for x in cols[7]], pa.int64()),
+    })
+    con = duckdb.connect()
+    con.register("ps", table)
+    return con
 
 
 def _top(rows: list[Row], n: int, other: str, report: SeizureReport) -> list[Row]:
