@@ -12,6 +12,7 @@ import csv
 import hashlib
 import os
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from pathways.core.settings import get_settings
 from pathways.resolve.mentions import bulk_load
 from pathways.resolve.models import MentionKind, RelationKind
 from pathways.screening.models import IngestJob, JobStatus
-from pathways.screening.reader import COLUMNS, file_format, read_chunks
+from pathways.screening.reader import COLUMNS, MANIFEST_SCHEMA, check_header, file_format, read_chunks, validate
 from pathways.seizures.service import party_key
 from pathways.store.audit import record_event
 from pathways.store.session import unit_of_work
@@ -109,6 +110,28 @@ def mention_rows(table: pa.Table) -> tuple[list[dict[str, Any]], list[dict[str, 
     return mentions, relations
 
 
+def prepare_chunk(path: str, index: int, chunk_rows: int, store: str) -> tuple[int, int, int, float]:
+    """One chunk of a Parquet file, in a worker: read its rows, validate, write the part and rejects."""
+    pf = pq.ParquetFile(path)
+    start, total = index * chunk_rows, pf.metadata.num_rows
+    end = min(start + chunk_rows, total)
+    tables, offset = [], 0
+    for g in range(pf.num_row_groups):
+        n = pf.metadata.row_group(g).num_rows
+        if offset < end and offset + n > start:
+            t = pf.read_row_group(g)
+            tables.append(t.slice(max(start - offset, 0), min(end, offset + n) - max(start, offset)))
+        offset += n
+    raw = pl.from_arrow(pa.concat_tables(tables))
+    assert isinstance(raw, pl.DataFrame)
+    raw = raw.rename({c: c.strip().lower() for c in raw.columns})
+    good, rejects = validate(raw, start + 1)
+    table = good.to_arrow().cast(MANIFEST_SCHEMA)
+    _write_part(Path(store), index, table)
+    _write_rejects(Path(store), index, rejects)
+    return index, table.num_rows, len(rejects), end / max(total, 1)
+
+
 def store_root() -> Path:
     return get_settings().var_dir / "screening" / "lines"
 
@@ -153,7 +176,8 @@ def _gather_rejects(store: Path, out: Path) -> int:
 
 def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None, chunk_rows: int = CHUNK_ROWS,
                 mentions: bool = True, progress: Progress | None = None,
-                stop_after: int | None = None, on_part: Callable[[Path], None] | None = None) -> IngestReport:
+                stop_after: int | None = None, on_part: Callable[[Path], None] | None = None,
+                executor: Executor | None = None) -> IngestReport:
     """Ingest (or resume) one manifest file. ``stop_after`` stops after that many chunks (tests of resume)."""
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
@@ -177,34 +201,52 @@ def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None,
         store = Path(job.store_dir)
     store.mkdir(parents=True, exist_ok=True)
     markings = line_markings(viewer)
-    done_now = 0
-    for chunk in read_chunks(path, chunk_rows):
-        if chunk.index < resume:
-            continue
-        if stop_after is not None and done_now >= stop_after:
-            return _report(job_id, digest, resume, None, store, already=False)
-        _write_part(store, chunk.index, chunk.good)
-        _write_rejects(store, chunk.index, chunk.rejects)
+
+    def commit(index: int, good: pa.Table | None, n_good: int, n_bad: int, position: float) -> None:
         with unit_of_work(viewer) as session:
             n_mentions = 0
-            if mentions and chunk.good.num_rows:
-                m_rows, r_rows = mention_rows(chunk.good)
+            if mentions and good is not None and good.num_rows:
+                m_rows, r_rows = mention_rows(good)
                 _, n_mentions, _ = bulk_load(session, mentions=m_rows, relations=r_rows, markings=markings,
-                                             load_id=f"{job_id[:27]}-{chunk.index:08d}", file=path.name,
-                                             chunk=chunk.index)
+                                             load_id=f"{job_id[:27]}-{index:08d}", file=path.name, chunk=index)
             job = session.get(IngestJob, job_id)
             assert job is not None
-            job.chunks_done = chunk.index + 1
-            job.rows_read += chunk.good.num_rows + len(chunk.rejects)
-            job.rows_loaded += chunk.good.num_rows
-            job.rows_rejected += len(chunk.rejects)
+            job.chunks_done = index + 1
+            job.rows_read += n_good + n_bad
+            job.rows_loaded += n_good
+            job.rows_rejected += n_bad
             job.mentions += n_mentions
-            job.percent = round(100.0 * chunk.position, 1)
-        done_now += 1
+            job.percent = round(100.0 * position, 1)
         if progress:
-            progress(chunk.position, f"chunk {chunk.index + 1}")
+            progress(position, f"chunk {index + 1}")
         if on_part:  # committed: a screening engine may start on it while the next chunk is read
-            on_part(store / f"part-{chunk.index:05d}.parquet")
+            on_part(store / f"part-{index:05d}.parquet")
+
+    if executor is not None and fmt == "parquet" and not mentions and stop_after is None:
+        # chunks are independent row ranges of the file: workers read, validate and write them; this
+        # process commits them in order, so a stop still resumes at the first uncommitted chunk
+        try:
+            pf = pq.ParquetFile(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InvalidInput(f"{path.name}: not a readable Parquet file ({exc})") from None
+        check_header(pf.schema_arrow.names, path)
+        total = pf.metadata.num_rows
+        futures = [executor.submit(prepare_chunk, str(path), i, chunk_rows, str(store))
+                   for i in range(resume, -(-total // chunk_rows))]
+        for fut in futures:
+            index, n_good, n_bad, position = fut.result()
+            commit(index, None, n_good, n_bad, position)
+    else:
+        done_now = 0
+        for chunk in read_chunks(path, chunk_rows):
+            if chunk.index < resume:
+                continue
+            if stop_after is not None and done_now >= stop_after:
+                return _report(job_id, digest, resume, None, store, already=False)
+            _write_part(store, chunk.index, chunk.good)
+            _write_rejects(store, chunk.index, chunk.rejects)
+            commit(chunk.index, chunk.good, chunk.good.num_rows, len(chunk.rejects), chunk.position)
+            done_now += 1
     with unit_of_work(viewer) as session:
         job = session.get(IngestJob, job_id)
         assert job is not None

@@ -172,6 +172,15 @@ class MarkMatcher:
         if keys:
             self.automaton.make_automaton()
         self.exact_words = {k.strip() for k in keys if " " not in k.strip()}
+        # multi-word marks by each of their words: word -> [(mark, position)]
+        self.multi: dict[int, list[str]] = {}
+        self.mark_words: dict[str, list[tuple[int, int]]] = {}
+        for spec in self.specs:
+            toks = words(spec.mark)
+            if len(toks) >= 2:
+                self.multi[spec.index] = toks
+                for k, w in enumerate(toks):
+                    self.mark_words.setdefault(w, []).append((spec.index, k))
         self._typo_cache: dict[str, tuple[tuple[int, int], ...]] = {}
 
     def __len__(self) -> int:
@@ -243,13 +252,24 @@ class MarkMatcher:
                 continue
             for i, d in self._typos(word):
                 self._keep(best, MarkHit(i, TYPO, d, word))
-        for pos in range(len(toks) - 1):
-            if pos in covered or pos + 1 in covered or "#" in (toks[pos], toks[pos + 1]):
-                continue
-            pair = toks[pos] + toks[pos + 1]
-            for i, d in self._typos(pair):
-                if len(self.folded[i]) >= len(pair) - 2:
-                    self._keep(best, MarkHit(i, TYPO, d, toks[pos] + " " + toks[pos + 1]))
+        # a multi-word mark with one word misspelled ("NORTHERN KNIGTHS"): anchored on a word written
+        # exactly, the window of the mark's length may differ from it in that one word
+        for pos, word in enumerate(toks):
+            for i, k in self.mark_words.get(word, ()):
+                start = pos - k
+                parts = self.multi[i]
+                if start < 0 or start + len(parts) > len(toks) or start in covered:
+                    continue
+                window = toks[start : start + len(parts)]
+                wrong = [(w, p) for w, p in zip(window, parts, strict=True) if w != p]
+                if len(wrong) != 1:
+                    continue
+                w, p = wrong[0]
+                allowed = max(typo_budget(len(p)), 1 if len(p) >= 4 else 0)
+                if allowed and abs(len(w) - len(p)) <= allowed and not is_word(w) and w not in self.vocabulary:
+                    d = OSA.distance(w, p, score_cutoff=allowed)
+                    if 0 < d <= allowed:
+                        self._keep(best, MarkHit(i, TYPO, d, " ".join(window)))
 
     def specs_by_index(self, index: int) -> MarkSpec:
         if not hasattr(self, "_by_index"):

@@ -48,7 +48,7 @@ class Chunk:
     position: float = 0.0  # fraction of the file read so far
 
 
-def _check_header(names: list[str], path: Path) -> None:
+def check_header(names: list[str], path: Path) -> None:
     lower = [n.strip().lower() for n in names]
     missing = [c for c in COLUMNS if c not in lower]
     if missing:
@@ -108,7 +108,7 @@ def _typed(df: pl.DataFrame) -> pa.Table:
 
 def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, float]]:
     pf = pq.ParquetFile(path)
-    _check_header(pf.schema_arrow.names, path)
+    check_header(pf.schema_arrow.names, path)
     total = max(pf.metadata.num_rows, 1)
     done = 0
     pending: list[pa.Table] = []
@@ -147,7 +147,7 @@ def _csv_chunks(path: Path, chunk_rows: int, bad_rows: list[tuple[int, str]]) ->
         head = f.readline().decode("utf-8-sig", errors="replace")
         f.seek(0)
         names = [n.strip().strip('"').lower() for n in head.rstrip("\r\n").split(",")]
-        _check_header(names, path)
+        check_header(names, path)
         reader = pacsv.open_csv(
             f, read_options=pacsv.ReadOptions(block_size=16 << 20, use_threads=True),
             parse_options=pacsv.ParseOptions(invalid_row_handler=invalid, newlines_in_values=False),

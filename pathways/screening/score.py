@@ -95,23 +95,49 @@ def _match_descriptions(df: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
                                       "compat": pl.String})
 
 
+_FACTS: dict[tuple[str, int, str], Any] = {}
+
+
+def _fact(kind: str, rec: int, value: str, compute: Any) -> Any:
+    key = (kind, rec, value)
+    hit = _FACTS.get(key, _FACTS)
+    if hit is _FACTS:
+        if len(_FACTS) > 2_000_000:
+            _FACTS.clear()
+        hit = _FACTS[key] = compute()
+    return hit
+
+
 def _facts(lh: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
-    """Per distinct (recordation, shipper, origin, HTS, description): the recordation's checks."""
-    keys = lh.select("rec", "shipper_name", "origin_country", "hts_code", "description").unique()
+    """The recordation's checks, each computed once per distinct (recordation, value) and remembered
+    by the worker across chunks: shipper, origin, HTS chapter, and the product's MSRP."""
     recs = catalog.recs
-    ship_ok, origin_ok, hts_ok, msrp, product = [], [], [], [], []
-    for rec_i, shipper, origin, hts, desc in keys.iter_rows():
-        r = recs[rec_i]
-        ship_ok.append(_shipper_ok(r, shipper or ""))
-        origin_ok.append(not r.countries or (origin or "") in r.countries)
-        hts_ok.append(not r.chapters or (hts or "")[:2] in r.chapters)
+    if _FACTS.get(("", -1, "")) != catalog.digest:
+        _FACTS.clear()
+        _FACTS[("", -1, "")] = catalog.digest
+        _shipper_cache.clear()
+
+    def table(cols: list[str], name: str, dtype: pl.DataType, fn: Any) -> pl.DataFrame:
+        keys = lh.select(cols).unique()
+        values = [_fact(name, rec, "\x1f".join(str(v or "") for v in rest), lambda r=rec, x=rest: fn(recs[r], *x))
+                  for rec, *rest in keys.iter_rows()]
+        return keys.with_columns(pl.Series(name, values, dtype))
+
+    def msrp(r: RecFacts, desc: str | None, hts: str | None) -> float | None:
         p = r.product_for(desc or "", hts or "")
         # a product not identified is valued at the recordation's cheapest, so "far below" stays far below
-        msrp.append(p.msrp if p else min((x.msrp for x in r.products), default=r.msrp))
-        product.append(p.name if p else "")
-    return keys.with_columns(pl.Series("shipper_ok", ship_ok, pl.Boolean), pl.Series("origin_ok", origin_ok,
-                             pl.Boolean), pl.Series("hts_ok", hts_ok, pl.Boolean),
-                             pl.Series("msrp", msrp, pl.Float64), pl.Series("product", product, pl.String))
+        return p.msrp if p else min((x.msrp for x in r.products), default=r.msrp)
+
+    out = lh
+    for cols, name, dtype, fn in (
+        (["rec", "shipper_name"], "shipper_ok", pl.Boolean(), lambda r, v: _shipper_ok(r, v or "")),
+        (["rec", "origin_country"], "origin_ok", pl.Boolean(),
+         lambda r, v: not r.countries or (v or "") in r.countries),
+        (["rec", "hts_code"], "hts_ok", pl.Boolean(), lambda r, v: not r.chapters or (v or "")[:2] in r.chapters),
+        (["rec", "description", "hts_code"], "msrp", pl.Float64(), msrp),
+    ):
+        out = out.join(table(cols, name, dtype, fn), on=cols, how="left")
+    return out
 
 
 def _rec_table(catalog: Catalog) -> pl.DataFrame:
@@ -136,8 +162,7 @@ def _mark_scores(df: pl.DataFrame, catalog: Catalog, rules: Rules) -> pl.DataFra
                          schema={"rec": pl.Int64, "until": pl.Date})
     lh = lh.join(until, on="rec", how="left").filter(
         pl.col("until").is_null() | pl.col("arrival_date").is_null() | (pl.col("arrival_date") <= pl.col("until")))
-    lh = lh.join(_facts(lh, catalog), on=["rec", "shipper_name", "origin_country", "hts_code", "description"],
-                 how="left").join(_rec_table(catalog), on="rec", how="left")
+    lh = _facts(lh, catalog).join(_rec_table(catalog), on="rec", how="left")
     w = rules.w
     ratio = pl.col("unit_value_usd") / pl.col("msrp")
     compat = pl.col("compat") != ""

@@ -131,7 +131,8 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
         timings: dict[str, float] = {"catalog": time.perf_counter() - start}
         report = ingest_file(viewer, path, mentions=mentions, rejects_path=rejects_path,
                              progress=(lambda f, _m: progress("ingest", f)) if progress else None,
-                             on_part=pool.submit if pool else None, **kwargs)
+                             on_part=pool.submit if pool else None, executor=pool.pool if pool else None,
+                             **kwargs)
         with unit_of_work(viewer, readonly=True) as session:
             job = session.get(IngestJob, report.job_id)
             assert job is not None
