@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -84,6 +84,17 @@ class DedupFeatures:
     sig: np.ndarray | None
     location: str  # location_key
     category: str = ""
+    distinctive: frozenset[str] = field(init=False)
+    strong_kinds: dict[str, frozenset[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.distinctive = frozenset(k for k in self.idents if _distinctive(k))
+        kinds: dict[str, set[str]] = {}
+        for k in self.idents:
+            kind = k.split(":", 1)[0]
+            if kind in STRONG:
+                kinds.setdefault(kind, set()).add(k)
+        self.strong_kinds = {k: frozenset(v) for k, v in kinds.items()}
 
     @property
     def specific_place(self) -> bool:
@@ -97,14 +108,6 @@ class DedupFeatures:
         return own + (band_keys(self.sig) if self.sig is not None else [])
 
 
-def _by_kind(idents: frozenset[str]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for k in idents:
-        kind = k.split(":", 1)[0]
-        out.setdefault(kind, set()).add(k)
-    return out
-
-
 def _distinctive(key: str) -> bool:
     """A strong identifier that is unlikely to be shared by chance (a handle without digits may be)."""
     kind, _, value = key.partition(":")
@@ -116,10 +119,12 @@ def conflicts(a: DedupFeatures, b: DedupFeatures) -> str | None:
     links or handles of the same kind and none in common."""
     if a.location != b.location:  # reports of one event carry its place; only viral reposts drop it
         return "different places"
-    ka, kb = _by_kind(a.idents), _by_kind(b.idents)
-    for kind in STRONG:
-        if kind in ka and kind in kb and not ka[kind] & kb[kind]:
-            return f"different {kind}"
+    ka, kb = a.strong_kinds, b.strong_kinds
+    if ka and kb:
+        for kind, values in ka.items():
+            other = kb.get(kind)
+            if other is not None and not values & other:
+                return f"different {kind}"
     return None
 
 
@@ -128,13 +133,13 @@ def same_event(a: DedupFeatures, b: DedupFeatures) -> str | None:
     gap = abs(a.received_at - b.received_at)
     if gap > WINDOW:
         return None
-    shared = a.idents & b.idents
-    strong = sorted(k for k in shared if _distinctive(k))
-    if strong:
-        return f"shares {strong[0]}"
-    if conflicts(a, b):
+    if a.distinctive and b.distinctive:
+        strong = a.distinctive & b.distinctive
+        if strong:
+            return f"shares {min(strong)}"
+    if a.location != b.location or conflicts(a, b):
         return None
-    weak = sorted(k for k in shared if k.split(":", 1)[0] in WEAK | STRONG)
+    weak = sorted(a.idents & b.idents)
     sim = jaccard(a.sig, b.sig)
     same_place = bool(a.location) and a.location == b.location
     if weak and (same_place or sim >= 0.6):

@@ -186,9 +186,12 @@ def queue(request: Request, ctx: PageContext = Depends(page)) -> Response:
     stmt = service.queue_statement(ctx.session, ctx.viewer, office or None, status, only_breached)
     rows = list(ctx.session.execute(stmt.order_by(service.Referral.due_at).limit(500)).all())
     rows.sort(key=lambda r: (PRIORITY_ORDER.get(r[0].priority, 9), r[0].due_at))
+    summary = service.sla_summary(ctx.session, ctx.viewer)
+    if not ctx.viewer.has_role(*TIPLINE) and office:  # an agent sees its own office's line
+        summary = [r for r in summary if r["office"] == office]
     return render(request, "tips/queue.html", title="Tip queues", marking=Classification.LAW_ENFORCEMENT_SENSITIVE,
                   rows=rows[:200], office=office, status=status or "", only_breached=only_breached,
-                  summary=service.sla_summary(ctx.session, ctx.viewer), offices=_office_options(ctx.session),
+                  summary=summary, offices=_office_options(ctx.session),
                   breached=breached)
 
 

@@ -101,7 +101,8 @@ def _store_one(session: Session, viewer: Viewer, p: PreparedTip, source: str, of
         bundle = session.get(TipBundle, cand.bundle_id)
         assert bundle is not None
         _join_bundle(session, viewer, bundle, p, office_ids)
-        bundle_reason = f"bundled with {cand.tip_id[:8]}: {why}"
+        other = session.execute(select(Tip.number).where(Tip.id == cand.tip_id)).scalar_one_or_none()
+        bundle_reason = f"bundled with {other or 'an earlier tip'}: {why}"
     else:
         bundle = _new_bundle(session, viewer, p, office_ids)
         bundle_reason = "first report of its event"
@@ -127,7 +128,6 @@ def _store_one(session: Session, viewer: Viewer, p: PreparedTip, source: str, of
                             "application/octet-stream", size_bytes=len(data), sha256=store_file(data), stored=True)
         att.apply_markings(m)
         session.add(att)
-    session.flush()
     for ident in p.identifiers:
         add_mention(session, kind=ident.mention_kind, value=ident.value, normalized=ident.normalized, source="tips",
                     record_type="tip", record_id=tip_id, field=ident.field, markings=m)
@@ -146,15 +146,16 @@ def _sig(p: PreparedTip) -> bytes | None:
 
 def _new_bundle(session: Session, viewer: Viewer, p: PreparedTip, office_ids: dict[str, str]) -> TipBundle:
     office_id = office_ids.get(p.route.office_code)
-    b = TipBundle(number=tstore.next_numbers(session, "BND", 1)[0], category=p.category, report_count=1,
+    b = TipBundle(id=new_id(), number=tstore.next_numbers(session, "BND", 1)[0], category=p.category, report_count=1,
                   first_at=p.received_at, last_at=p.received_at, office_code=p.route.office_code,
                   priority=p.priority.level, priority_score=p.priority.score,
                   priority_reasons=tstore.reasons_json(p.priority))
     b.apply_markings(tstore.tip_markings(session, office_id))
     session.add(b)
-    session.flush()
+    session.flush()  # no ORM relationships: rows that others point at go first
     now = utcnow()
-    r = Referral(bundle_id=b.id, office_code=b.office_code, status="sent", priority=b.priority, sent_at=now,
+    r = Referral(id=new_id(), bundle_id=b.id, office_code=b.office_code, status="sent", priority=b.priority,
+                 sent_at=now,
                  due_at=now + SLA[b.priority])
     r.apply_markings(tstore.tip_markings(session, office_id))
     session.add(r)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import as_utc, utcnow
@@ -22,31 +24,46 @@ from pathways.tips.models import Tip, TipKey, TipSequence
 from pathways.tips.priority import Priority, Reason, level_for
 from pathways.tips.routing import specs_from_rows
 
-_OFFICES: dict[str, tuple[tuple, list[OfficeSpec], dict[str, str]]] = {}
+_OFFICES: dict[str, tuple[tuple, list[OfficeSpec], dict[str, str], float]] = {}
+_AGENCY: dict[str, str] = {}
+OFFICES_TTL = 30.0  # seconds an intake process trusts its copy of the offices table
 
 
 def offices(session: Session) -> tuple[list[OfficeSpec], dict[str, str]]:
-    """The active offices as routing specs, and code -> office id; cached until the table changes."""
+    """The active offices as routing specs, and code -> office id; re-read when the table changes
+    (checked at most every OFFICES_TTL seconds)."""
     url = str(session.get_bind().engine.url)
-    stamp = tuple(session.execute(select(func.count(Office.id), func.max(Office.updated_at))).one())
     hit = _OFFICES.get(url)
+    now = time.monotonic()
+    if hit is not None and now - hit[3] < OFFICES_TTL:
+        return hit[1], hit[2]
+    stamp = tuple(session.execute(select(func.count(Office.id), func.max(Office.updated_at))).one())
     if hit is not None and hit[0] == stamp:
+        _OFFICES[url] = (hit[0], hit[1], hit[2], now)
         return hit[1], hit[2]
     rows = list(session.execute(select(Office)).scalars())
     specs = specs_from_rows(rows)
     ids = {o.code: o.id for o in rows}
-    _OFFICES[url] = (stamp, specs, ids)
+    if specs:  # nothing loaded yet: ask again next time
+        _OFFICES[url] = (stamp, specs, ids, now)
     return specs, ids
 
 
+def agency_id(session: Session) -> str:
+    url = str(session.get_bind().engine.url)
+    if url not in _AGENCY:
+        _AGENCY[url] = identity.agency(session).id
+    return _AGENCY[url]
+
+
 def tip_markings(session: Session, office_id: str | None) -> Markings:
-    return Markings(classification=Classification.LAW_ENFORCEMENT_SENSITIVE, owner_org_id=identity.agency(session).id,
+    return Markings(classification=Classification.LAW_ENFORCEMENT_SENSITIVE, owner_org_id=agency_id(session),
                     owner_office_id=office_id)
 
 
 def tipster_markings(session: Session, office_id: str | None) -> Markings:
     return Markings(classification=Classification.LAW_ENFORCEMENT_SENSITIVE,
-                    caveats=frozenset({Caveat.TIPSTER_IDENTITY.value}), owner_org_id=identity.agency(session).id,
+                    caveats=frozenset({Caveat.TIPSTER_IDENTITY.value}), owner_org_id=agency_id(session),
                     owner_office_id=office_id)
 
 
@@ -99,13 +116,13 @@ def db_candidates(session: Session, keys: Iterable[str], per_key: int = dedup.MA
     keys = sorted(set(keys))
     if not keys:
         return []
-    ranked = (
-        select(TipKey.key, TipKey.tip_id, TipKey.bundle_id,
-               func.row_number().over(partition_by=TipKey.key, order_by=TipKey.received_at.desc()).label("rn"))
-        .where(TipKey.key.in_(keys))
-        .subquery()
-    )
-    pairs = session.execute(select(ranked.c.tip_id, ranked.c.bundle_id).where(ranked.c.rn <= per_key)).all()
+    # One index range scan per key (key, received_at DESC, LIMIT): cheap however many tips share it.
+    parts = [select(TipKey.tip_id, TipKey.bundle_id).where(TipKey.key == k)
+             .order_by(TipKey.received_at.desc()).limit(per_key).subquery() for k in keys]
+    pairs: list[Any] = []
+    for i in range(0, len(parts), 50):
+        stmt = union_all(*[select(p.c.tip_id, p.c.bundle_id) for p in parts[i:i + 50]])
+        pairs.extend(session.execute(stmt).all())
     bundle_of = {t: b for t, b in pairs}
     if not bundle_of:
         return []
