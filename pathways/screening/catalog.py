@@ -118,19 +118,25 @@ def catalog_version(session: Session) -> int:
 
 def load_catalog(session: Session, *, with_history: bool = True) -> Catalog:
     version = catalog_version(session)
-    recs = session.execute(select(Recordation).where(Recordation.status.in_((Status.ACTIVE, Status.EXPIRED)))
-                           .order_by(Recordation.record_number)).scalars().all()
+    # plain rows, not ORM objects: 20,000 recordations and 60,000 products load in a fraction of the time
+    R = Recordation
+    recs = session.execute(select(R.id, R.record_number, R.registration_number, R.mark, R.status, R.expires_on,
+                                  R.class_tokens, R.classes_json, R.places_of_manufacture, R.authorized_json,
+                                  R.gray_market, R.msrp_usd)
+                           .where(R.status.in_((Status.ACTIVE, Status.EXPIRED))).order_by(R.record_number)).all()
     products: dict[str, list[Product]] = {}
-    for p in session.execute(select(RecordationProduct)).scalars():
-        products.setdefault(p.recordation_id, []).append(Product(p.name.lower(), float(p.msrp_usd), p.hts_code or ""))
+    P = RecordationProduct
+    for rid, name, msrp, hts in session.execute(select(P.recordation_id, P.name, P.msrp_usd, P.hts_code)):
+        products.setdefault(rid, []).append(Product(name.lower(), float(msrp), hts or ""))
     facts = []
     for i, r in enumerate(recs):
-        classes = tuple(r.class_numbers)
+        classes = tuple(sorted(int(c) for c in decode_tokens(r.class_tokens)))
         chapters = frozenset().union(*(CLASS_CHAPTERS.get(c, frozenset()) for c in classes)) if classes else frozenset()
+        authorized = json.loads(r.authorized_json or "[]")
         facts.append(RecFacts(
             index=i, recordation_id=r.id, record_number=r.record_number, registration_number=r.registration_number,
             mark=r.mark, countries=frozenset(decode_tokens(r.places_of_manufacture)),
-            makers=tuple(sorted({core_name(a.get("name", "")) for a in r.authorized} - {""})), classes=classes,
+            makers=tuple(sorted({core_name(a.get("name", "")) for a in authorized} - {""})), classes=classes,
             chapters=chapters, gray_market=bool(r.gray_market), msrp=float(r.msrp_usd) if r.msrp_usd else None,
             products=tuple(sorted(products.get(r.id, []), key=lambda p: p.name)),
             in_force_until=None if r.status == Status.ACTIVE else r.expires_on + timedelta(days=RENEWAL_DAYS)))
@@ -138,12 +144,10 @@ def load_catalog(session: Session, *, with_history: bool = True) -> Catalog:
                         [(p.name, p.msrp, p.hts) for p in f.products], str(f.in_force_until)) for f in facts],
                       sort_keys=True)
     vocab: set[str] = set()
-    for r in recs:
-        for c in r.classes:
-            vocab.update(words(str(c.get("goods", ""))))
-    for plist in products.values():
-        for prod in plist:
-            vocab.update(words(prod.name))
+    for goods in {str(c.get("goods", "")) for r in recs for c in json.loads(r.classes_json or "[]")}:
+        vocab.update(words(goods))
+    for name in {prod.name for plist in products.values() for prod in plist}:
+        vocab.update(words(name))
     marks = {w for f in facts for w in words(f.mark)}
     catalog = Catalog(facts, version, hashlib.sha256(body.encode()).hexdigest(),
                       vocabulary=frozenset(w for w in vocab - marks if len(w) > 3))
