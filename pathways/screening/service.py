@@ -13,7 +13,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import utcnow
@@ -189,10 +189,13 @@ def load_targets(session: Session, viewer: Viewer, run_id: str, targets: pa.Tabl
               "status": LineStatus.QUEUED}
     rescore = df.filter(pl.col("line_id").is_in(
         [k for k, v in existing.items() if v == LineStatus.QUEUED]))
-    for row in rescore.select("line_id", "score", "targeted", "sampled", "recordation_numbers", "rules",
-                              "reasons").iter_rows(named=True):
-        line_id = row.pop("line_id")
-        session.execute(update(TargetedLine).where(TargetedLine.line_id == line_id).values(run_id=run_id, **row))
+    if rescore.height:  # one executemany, not an UPDATE per line
+        t = TargetedLine.__table__
+        stmt = update(t).where(t.c.line_id == bindparam("b_line_id")).values(
+            run_id=run_id, **{c: bindparam(f"b_{c}") for c in _RESCORED})
+        rows = rescore.select([pl.col(c).alias(f"b_{c}") for c in ("line_id", *_RESCORED)]).to_dicts()
+        for i in range(0, len(rows), 2000):
+            session.connection().execute(stmt, rows[i : i + 2000])
     rescored = rescore.height
     fresh = df.filter(pl.col("line_id").is_in(list(existing)).not_()).select(
         [pl.col(c).str.slice(0, _LIMITS[c]) if c in _LIMITS else pl.col(c) for c in df.columns if c in _COLUMNS])
@@ -204,6 +207,7 @@ def load_targets(session: Session, viewer: Viewer, run_id: str, targets: pa.Tabl
 
 
 _COLUMNS = {c.key for c in TargetedLine.__table__.columns} - {"id"}
+_RESCORED = ("score", "targeted", "sampled", "recordation_numbers", "rules", "reasons")
 _LIMITS = {"importer_name": 300, "shipper_name": 300, "consignee_name": 300, "importer_address": 600,
            "shipper_address": 600, "consignee_address": 600, "description": 1000, "recordation_numbers": 400,
            "rules": 400}

@@ -109,3 +109,6 @@ def test_officer_works_the_queue_and_outcomes_feed_back(
         assert service.get_line(session, me, top.line_id).status == LineStatus.SEIZED
         n = session.execute(select(TargetedLine).where(TargetedLine.line_id == top.line_id)).scalars().all()
         assert len(n) == 1
+        waiting = session.execute(select(TargetedLine).where(TargetedLine.shipper_name == shipper,
+                                                             TargetedLine.status == LineStatus.QUEUED)).scalars().all()
+        assert all("party history" in x.reasons for x in waiting)
