@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pathways.core.errors import InvalidInput
-from pathways.screening.catalog import Catalog, matcher_for
+from pathways.screening.catalog import Catalog
 from pathways.screening.rules import Rules
 from pathways.screening.score import HITS_SCHEMA, score_chunk
 
@@ -29,8 +29,8 @@ _STATE: dict[str, object] = {}
 
 
 def _init(catalog: Catalog, rules: Rules) -> None:
+    # the matcher is compiled on the first part scored, so ingest chunks need not wait for it
     _STATE["catalog"], _STATE["rules"] = catalog, rules
-    matcher_for(catalog)
 
 
 def _score_part(path: str) -> tuple[pa.Table, pa.Table]:
@@ -40,16 +40,14 @@ def _score_part(path: str) -> tuple[pa.Table, pa.Table]:
 
 
 class EmbeddedPool:
-    """Worker processes that compile the matcher as soon as they start, so a run can begin scoring
-    parts while the ingest is still writing the next ones."""
+    """Worker processes shared by the ingest (reading, validating and writing chunks) and the scoring,
+    so a run scores parts while the next ones are still being written."""
 
     def __init__(self, catalog: Catalog, rules: Rules, workers: int | None = None) -> None:
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
                                         initializer=_init, initargs=(catalog, rules))
         self.futures: dict[str, Future[tuple[pa.Table, pa.Table]]] = {}
-        for _ in range(self.workers):  # start them now: each compiles its matcher during the ingest
-            self.pool.submit(_ready)
 
     def submit(self, part: Path) -> None:
         if str(part) not in self.futures:
@@ -65,10 +63,6 @@ class EmbeddedPool:
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
-
-
-def _ready() -> bool:
-    return True
 
 
 def run_embedded(parts: list[Path], catalog: Catalog, rules: Rules, *, workers: int | None = None,

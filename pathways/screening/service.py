@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import utcnow
@@ -190,7 +190,7 @@ def load_targets(session: Session, viewer: Viewer, run_id: str, targets: pa.Tabl
     rescore = df.filter(pl.col("line_id").is_in(
         [k for k, v in existing.items() if v == LineStatus.QUEUED]))
     if rescore.height:  # one executemany, not an UPDATE per line
-        t = TargetedLine.__table__
+        t = cast(Table, TargetedLine.__table__)
         stmt = update(t).where(t.c.line_id == bindparam("b_line_id")).values(
             run_id=run_id, **{c: bindparam(f"b_{c}") for c in _RESCORED})
         rows = rescore.select([pl.col(c).alias(f"b_{c}") for c in ("line_id", *_RESCORED)]).to_dicts()
