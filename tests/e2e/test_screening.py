@@ -87,5 +87,12 @@ def test_officer_seizes_the_top_line_and_the_next_run_learns(live_server: LiveSe
         expect(page.locator("#reasons")).to_contain_text("party history")
         expect(page.locator("#reasons")).to_contain_text("SZ ")
         shot(page, "rescored")
+    # the supervisor sees the exam in the targeting hit rate
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, live_server, "supervisor")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Hit rate").click()
+    expect(page.locator("#by-port")).to_contain_text("100%")
+    expect(page.locator("#by-rule tbody tr").first).to_be_visible()
+    shot(page, "hit-rate")
     assert not errors
     context.close()
