@@ -61,6 +61,7 @@ def run(world: Path, url: str, var_dir: Path, limit: int | None) -> dict[str, An
         identity.load_offices(s, viewer)
     src = world / "tips.jsonl"
     if limit:
+        var_dir.mkdir(parents=True, exist_ok=True)
         part = var_dir / "tips-part.jsonl"
         with src.open("rb") as fh, part.open("wb") as out:
             for i, line in enumerate(fh):

@@ -150,7 +150,8 @@ async def drive(port: int, token: str, records: list[dict[str, Any]], rate: floa
             "errors": errors}
 
 
-def run(key: str, url: str, var_dir: Path, fill_n: int, rate: float, seconds: float) -> dict[str, Any]:
+def run(key: str, url: str, var_dir: Path, fill_n: int, rate: float, seconds: float,
+        filled: bool = False) -> dict[str, Any]:
     os.environ["PATHWAYS_DATABASE_URL"] = url
     os.environ["PATHWAYS_VAR_DIR"] = str(var_dir)
     from pathways.core.settings import reset_settings
@@ -160,7 +161,16 @@ def run(key: str, url: str, var_dir: Path, fill_n: int, rate: float, seconds: fl
     reset_settings()
     dispose_engines()
     migrate.upgrade()
-    fill_s = fill(fill_n)
+    fill_s = 0.0 if filled else fill(fill_n)
+    if filled:
+        from sqlalchemy import func, select
+
+        from pathways.core.policy import system_viewer
+        from pathways.store.session import unit_of_work
+        from pathways.tips.models import Tip
+
+        with unit_of_work(system_viewer("bench"), readonly=True) as s:
+            fill_n = int(s.execute(select(func.count(Tip.id))).scalar_one())
     token = make_token()
     dispose_engines()
     world = Path(tempfile.mkdtemp(prefix="pathways-bench-world-"))
@@ -191,6 +201,7 @@ def run(key: str, url: str, var_dir: Path, fill_n: int, rate: float, seconds: fl
             server.kill()
             server.wait()
     result.update({"database": key, "store_tips": fill_n, "fill_seconds": round(fill_s, 1), "rate_target": rate,
+                   "store": "bulk-imported world tips" if filled else "filler rows",
                    "server_peak_rss_mib": round(int(hwm) / 1024, 1), "load_before": load_before,
                    "load_after": load_after})
     return result
@@ -203,13 +214,16 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--sqlite-db", type=Path, default=None,
+                    help="an SQLite store already holding the tips (e.g. the one tips_bulk.py loaded)")
     args = ap.parse_args()
     out = HERE / "results" / "tips_intake.json"
     data = json.loads(out.read_text()) if out.exists() else {}
     if not args.no_sqlite:
         tmp = Path(tempfile.mkdtemp(prefix="pathways-bench-intake-"))
-        data["sqlite"] = run("sqlite", f"sqlite:///{tmp / 'bench.db'}", tmp / "var", args.fill, args.rate,
-                             args.seconds)
+        db = args.sqlite_db or tmp / "bench.db"
+        data["sqlite"] = run("sqlite", f"sqlite:///{db}", tmp / "var", args.fill, args.rate, args.seconds,
+                             filled=args.sqlite_db is not None)
         print(json.dumps(data["sqlite"], indent=2))
     if not args.no_postgres:
         name = f"pathways_bench_{uuid.uuid4().hex[:8]}"
