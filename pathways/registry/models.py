@@ -157,18 +157,6 @@ class RegistryNotice(Marked, Base):
     read_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-class RecordNumberCounter(Base):
-    """The last sequence number given out per prefix and year (``TMK`` 2026 -> 17)."""
-
-    __tablename__ = "record_number_counters"
-
-    prefix: Mapped[str] = mapped_column(String(8))
-    year: Mapped[int] = mapped_column(Integer)
-    last: Mapped[int] = mapped_column(Integer, default=0)
-
-    __table_args__ = (UniqueConstraint("prefix", "year", name="prefix_year"),)
-
-
 class RecordationImport(Base):
     """One applied bulk-import file: loading the same bytes again is a no-op."""
 

@@ -15,12 +15,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import utcnow
 from pathways.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from pathways.core.ids import human_number
 from pathways.core.policy import PUBLIC, Classification, Markings, OrgKind, Role, Viewer
 from pathways.core.settings import get_settings
 from pathways.identity import service as identity
@@ -31,16 +29,15 @@ from pathways.registry.models import (
     Recordation,
     RecordationProduct,
     RecordationRequest,
-    RecordNumberCounter,
     RegistryNotice,
     RequestKind,
     Status,
 )
 from pathways.registry.normalize import fold
 from pathways.registry.schemas import OwnershipIn, ProductIn, RecordationIn
+from pathways.store import numbers as store_numbers
 from pathways.store.audit import record_event
 from pathways.store.base import encode_tokens
-from pathways.store.engine import is_postgres
 from pathways.store.policy import fetch_visible, visible
 
 REVIEWERS = (Role.BORDER_OFFICER, Role.SUPERVISOR, Role.ADMIN)
@@ -73,28 +70,8 @@ def set_status(session: Session, viewer: Viewer, rec: Recordation, status: str) 
 
 
 def allocate_numbers(session: Session, kind: str, count: int = 1, year: int | None = None) -> list[str]:
-    """The next ``count`` record numbers (``TMK 26-00001``) for a kind this year, safe under concurrency.
-
-    The counter row is locked (PostgreSQL ``FOR UPDATE``; SQLite writers already hold the database
-    lock from ``BEGIN IMMEDIATE``) until the caller's transaction ends.
-    """
-    prefix = Kind.PREFIX[kind]
-    year = year or utcnow().year
-    stmt = select(RecordNumberCounter).where(RecordNumberCounter.prefix == prefix, RecordNumberCounter.year == year)
-    if is_postgres(session):
-        stmt = stmt.with_for_update()
-    counter = session.execute(stmt).scalar_one_or_none()
-    if counter is None:
-        try:
-            with session.begin_nested():
-                counter = RecordNumberCounter(prefix=prefix, year=year, last=0)
-                session.add(counter)
-        except IntegrityError:  # another writer created it first; wait for its lock
-            counter = session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
-    first = counter.last + 1
-    counter.last = counter.last + count
-    session.flush()
-    return [human_number(prefix, year, n) for n in range(first, first + count)]
+    """The next ``count`` record numbers (``TMK 26-00001``) for a kind this year."""
+    return store_numbers.allocate_numbers(session, Kind.PREFIX[kind], count, year)
 
 
 # Building a recordation from input ---------------------------------------------------------------

@@ -25,15 +25,16 @@ from sqlalchemy.orm import Session
 
 from pathways.core.clock import fiscal_year, utcnow
 from pathways.core.errors import InvalidInput
-from pathways.core.ids import human_number, new_id
+from pathways.core.ids import new_id
 from pathways.core.policy import Role, Viewer
 from pathways.identity import service as identity
-from pathways.registry.models import Recordation, RecordNumberCounter
+from pathways.registry.models import Recordation
 from pathways.seizures.models import MODES, PRODUCT_CATEGORIES, Seizure, SeizureLine, SeizureParty, SeizureSource
 from pathways.seizures.service import markings_for, party_key
 from pathways.seizures.tables import SeizureImport
 from pathways.store.audit import record_event
 from pathways.store.base import encode_tokens
+from pathways.store.numbers import allocate_numbers
 
 COLUMNS = (
     "seizure_number", "seizure_date", "port_code", "mode", "entry_number", "importer_name", "importer_address",
@@ -183,17 +184,7 @@ def _text(row: dict[str, Any]) -> list[str]:
 
 def _allocate(session: Session, year: int, count: int) -> Iterator[str]:
     """``count`` seizure numbers of one calendar year from the shared counter (``SZ 26-000123``)."""
-    stmt = select(RecordNumberCounter).where(RecordNumberCounter.prefix == "SZ", RecordNumberCounter.year == year)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    counter = session.execute(stmt).scalar_one_or_none()
-    if counter is None:
-        counter = RecordNumberCounter(prefix="SZ", year=year, last=0)
-        session.add(counter)
-    start = counter.last
-    counter.last = start + count
-    session.flush()
-    return (human_number("SZ", year, n, width=6) for n in range(start + 1, start + count + 1))
+    return iter(allocate_numbers(session, "SZ", count, year=year, width=6))
 
 
 def import_seizures(session: Session, viewer: Viewer, path: Path, *, rejects_path: Path | None = None,

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import utcnow
-from pathways.core.ids import human_number
 from pathways.core.policy import Classification, Markings, Viewer
 from pathways.registry import service as registry
-from pathways.registry.models import Recordation, RecordNumberCounter
+from pathways.registry.models import Recordation
 from pathways.seizures.models import Seizure
 from pathways.seizures.tables import SeizureNotice
+from pathways.store.numbers import allocate_numbers
 from pathways.store.policy import visible
 
 UNKNOWN = "not known to the agency"
@@ -35,16 +35,7 @@ def _party(name: str, address: str) -> str:
 
 
 def _number(session: Session, year: int) -> str:
-    stmt = select(RecordNumberCounter).where(RecordNumberCounter.prefix == "SN", RecordNumberCounter.year == year)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    counter = session.execute(stmt).scalar_one_or_none()
-    if counter is None:
-        counter = RecordNumberCounter(prefix="SN", year=year, last=0)
-        session.add(counter)
-    counter.last = counter.last + 1
-    session.flush()
-    return human_number("SN", year, counter.last, width=6)
+    return allocate_numbers(session, "SN", year=year, width=6)[0]
 
 
 def notice_text(n: SeizureNotice, seizure_number: str) -> str:

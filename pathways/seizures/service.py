@@ -15,14 +15,11 @@ from decimal import Decimal, InvalidOperation
 
 from anyascii import anyascii
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import fiscal_year, utcnow
 from pathways.core.errors import InvalidInput
-from pathways.core.ids import human_number
 from pathways.core.policy import Classification, Markings, Viewer
-from pathways.registry.models import RecordNumberCounter
 from pathways.seizures.models import (
     MODES,
     PRODUCT_CATEGORIES,
@@ -35,6 +32,7 @@ from pathways.seizures.models import (
     SeizureSource,
 )
 from pathways.store.base import encode_tokens
+from pathways.store.numbers import allocate_numbers
 from pathways.store.policy import visible
 
 NOTICE_BUSINESS_DAYS = 5
@@ -68,20 +66,7 @@ def add_business_days(day: date, n: int) -> date:
 
 
 def _next_number(session: Session, prefix: str, year: int) -> str:
-    stmt = select(RecordNumberCounter).where(RecordNumberCounter.prefix == prefix, RecordNumberCounter.year == year)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    counter = session.execute(stmt).scalar_one_or_none()
-    if counter is None:
-        try:
-            with session.begin_nested():
-                counter = RecordNumberCounter(prefix=prefix, year=year, last=0)
-                session.add(counter)
-        except IntegrityError:
-            counter = session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
-    counter.last = counter.last + 1
-    session.flush()
-    return human_number(prefix, year, counter.last, width=6)
+    return allocate_numbers(session, prefix, year=year, width=6)[0]
 
 
 def markings_for(viewer: Viewer) -> Markings:

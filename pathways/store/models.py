@@ -11,6 +11,7 @@ from pathways.store.base import Base
 MODEL_MODULES = [
     "pathways.store.audit",
     "pathways.store.policy",
+    "pathways.store.numbers",
     "pathways.identity.models",
     "pathways.registry.models",
     "pathways.resolve.models",

@@ -14,10 +14,11 @@ from pathways.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pathways.core.policy import Role, anonymous
 from pathways.registry import service
 from pathways.registry.fees import fee_for
-from pathways.registry.models import Recordation, RecordNumberCounter
+from pathways.registry.models import Recordation
 from pathways.registry.schemas import OwnershipIn, ProductIn
 from pathways.registry.search import SearchQuery, search
 from pathways.store.audit import AuditEvent
+from pathways.store.numbers import RecordNumberCounter
 from pathways.store.session import unit_of_work
 from tests.registry.conftest import filing
 
