@@ -23,8 +23,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways.core import imports
 from pathways.core.clock import utcnow
 from pathways.core.errors import InvalidInput
+from pathways.core.imports import Reject, RowError
 from pathways.core.policy import OrgKind, Role, Viewer
 from pathways.identity import service as identity
 from pathways.identity.models import Organization
@@ -52,13 +54,6 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class Reject:
-    row: int
-    reason: str
-    fields: list[str]
-
-
-@dataclass
 class ImportReport:
     rows: int = 0
     created: int = 0
@@ -76,10 +71,6 @@ class ImportReport:
         text = (f"{self.rows} rows: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{len(self.rejects)} rejected")
         return text + (f" (see {self.rejects_file})" if self.rejects_file else "")
-
-
-class RowError(ValueError):
-    pass
 
 
 def _split(text: str) -> list[str]:
@@ -331,12 +322,7 @@ def _mark(rec: Recordation, today: date, agency_id: str) -> None:
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> Path:
-    with path.open("w", encoding="utf-8", newline="", errors="backslashreplace") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(("row", "reason", *COLUMNS))
-        for r in rejects:
-            w.writerow((r.row, r.reason, *[v[:200] for v in r.fields]))
-    return path
+    return imports.write_rejects(path, COLUMNS, rejects)
 
 
 def demo_step(world_dir: Path) -> str:

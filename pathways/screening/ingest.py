@@ -9,7 +9,6 @@ transaction that advances the job. One ``load`` audit event covers the file's li
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -25,6 +24,7 @@ from sqlalchemy import select
 from pathways.core.clock import utcnow
 from pathways.core.errors import InvalidInput
 from pathways.core.ids import new_id
+from pathways.core.imports import file_sha256
 from pathways.core.policy import Classification, Markings, Viewer
 from pathways.core.settings import get_settings
 from pathways.resolve.mentions import bulk_load
@@ -60,14 +60,6 @@ class IngestReport:
         if self.resumed_from:
             text += f" (resumed at chunk {self.resumed_from})"
         return text + (f" (see {self.rejects_file})" if self.rejects_file else "")
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(8 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def line_markings(viewer: Viewer) -> Markings:
@@ -184,7 +176,7 @@ def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None,
     if path.is_dir():
         raise InvalidInput(f"{path} is a directory, not a manifest file")
     fmt = file_format(path)
-    digest = sha256_of(path)
+    digest = file_sha256(path)
     rejects_file = rejects_path or path.with_name(path.name + ".rejects.csv")
     with unit_of_work(viewer) as session:
         job = session.execute(select(IngestJob).where(IngestJob.sha256 == digest)).scalar_one_or_none()

@@ -23,9 +23,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways.core import imports
 from pathways.core.clock import fiscal_year, utcnow
 from pathways.core.errors import InvalidInput
 from pathways.core.ids import new_id
+from pathways.core.imports import Reject, RowError
 from pathways.core.policy import Role, Viewer
 from pathways.identity import service as identity
 from pathways.registry.models import Recordation
@@ -55,13 +57,6 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class Reject:
-    row: int
-    reason: str
-    fields: list[str]
-
-
-@dataclass
 class ImportReport:
     rows: int = 0
     seizures: int = 0
@@ -80,10 +75,6 @@ class ImportReport:
         text = (f"{self.rows} rows: {self.seizures} seizures with {self.lines} lines loaded, "
                 f"{self.unchanged} seizures already held, {len(self.rejects)} rows rejected")
         return text + (f" (see {self.rejects_file})" if self.rejects_file else "")
-
-
-class RowError(ValueError):
-    pass
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -342,12 +333,7 @@ def _marking_columns(m: Any) -> dict[str, Any]:
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(("row", "reason", *COLUMNS))
-        for r in rejects:
-            w.writerow((r.row, r.reason, *[x[:200] for x in r.fields]))
-    return path
+    return imports.write_rejects(path, COLUMNS, rejects)
 
 
 def demo_step(world_dir: Path) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from pathways.core.clock import as_utc, utcnow
 from pathways.core.errors import InvalidInput
 from pathways.core.ids import new_id
+from pathways.core.imports import file_sha256
 from pathways.core.policy import Markings, Viewer
 from pathways.resolve.mentions import bulk_load, marking_columns
 from pathways.store.audit import record_event
@@ -461,14 +462,6 @@ def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
         for n, raw in enumerate(fh, start=1):
             if raw.strip():
                 yield n, raw
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def import_file(session: Session, viewer: Viewer, path: Path, *, source: str = "partner_feed",
