@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     lockout_minutes: int = 15
     offices_file: Path | None = Field(default=None, description="Offices data file; the shipped one if empty.")
     assets_dir: Path = Field(default=ROOT / "node_modules", description="Front-end packages installed by npm.")
+    screening_rules: Path | None = Field(default=None, description="Risk rule weights (TOML); built in if empty.")
+    tips_workers: int | None = Field(default=None, ge=1, description="Processes for tip file imports.")
 
     @property
     def effective_database_url(self) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pathways.core.errors import InvalidInput
+from pathways.core.settings import get_settings
 
 DEFAULT_RULES = Path(__file__).with_name("rules.toml")
 WEIGHTS = (
@@ -41,8 +41,7 @@ class Rules:
 def rules_path(path: Path | str | None = None) -> Path:
     if path:
         return Path(path)
-    env = os.environ.get("PATHWAYS_SCREENING_RULES")
-    return Path(env) if env else DEFAULT_RULES
+    return get_settings().screening_rules or DEFAULT_RULES
 
 
 def _number(value: object, where: str, low: float, high: float) -> float:

@@ -29,6 +29,7 @@ from pathways.core.errors import InvalidInput
 from pathways.core.ids import new_id
 from pathways.core.imports import file_sha256
 from pathways.core.policy import Markings, Viewer
+from pathways.core.settings import get_settings
 from pathways.resolve.mentions import bulk_load, marking_columns
 from pathways.store.audit import record_event
 from pathways.tips import dedup
@@ -51,8 +52,7 @@ CHUNK = 20_000
 
 def default_workers() -> int:
     """Extraction processes for a file import: PATHWAYS_TIPS_WORKERS, else the CPUs (at most 4)."""
-    env = os.environ.get("PATHWAYS_TIPS_WORKERS", "")
-    return int(env) if env.isdigit() else min(4, os.cpu_count() or 1)
+    return get_settings().tips_workers or min(4, os.cpu_count() or 1)
 MAX_LINE = 1_000_000
 
 
