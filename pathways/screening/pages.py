@@ -1,5 +1,5 @@
 """Screening pages: the targeting queue per port, a targeted line with its reasons and exam form,
-the targeting hit rate for supervisors, and the seizure records exams create."""
+the targeting hit rate for supervisors (seizure pages are the seizures module's)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from pathways.core.errors import InvalidInput
 from pathways.core.policy import Classification, Role, Viewer
 from pathways.screening import service
 from pathways.screening.models import LineStatus
-from pathways.seizures.models import PRODUCT_CATEGORIES, Seizure
-from pathways.store.policy import fetch_visible
+from pathways.seizures.models import PRODUCT_CATEGORIES
 from pathways.web.dashboard import DashboardCard
 from pathways.web.deps import PageContext, page
 from pathways.web.nav import NavItem
@@ -97,10 +96,3 @@ def hit_rate_page(request: Request, ctx: PageContext = Depends(page)) -> Respons
     return render(request, "screening/hit_rate.html", title="Targeting hit rate", total=total, by_rule=by_rule,
                   by_port=by_port, runs=service.runs(ctx.session, 10), marking=LES)
 
-
-@router.get("/seizures/{seizure_id}", response_class=HTMLResponse)
-def seizure_page(seizure_id: str, request: Request, ctx: PageContext = Depends(page)) -> Response:
-    ctx.require_user()
-    seizure = fetch_visible(ctx.session, Seizure, seizure_id, ctx.viewer)
-    return render(request, "screening/seizure.html", title=f"Seizure {seizure.seizure_number}", s=seizure,
-                  marking=LES)
