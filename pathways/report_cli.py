@@ -20,8 +20,8 @@ def seizures(
     out: Path = typer.Option(..., "--out", help="File to write"),
 ) -> None:
     """The annual IPR seizure statistics for one fiscal year."""
+    from pathways.identity.service import operator_viewer
     from pathways.seizures import report
-    from pathways.seizures.cli import cli_viewer
 
     if fmt not in report.FORMATS:
         raise fail(f"--format {fmt!r} is not one of {', '.join(report.FORMATS)}")
@@ -29,7 +29,7 @@ def seizures(
         raise fail(f"--out {out} is a directory; name a file")
     if not out.parent.exists():
         raise fail(f"--out {out}: folder {out.parent} does not exist")
-    viewer = cli_viewer()
+    viewer = operator_viewer()
     with unit_of_work(viewer, readonly=True) as session:
         year = fy or report.latest_fiscal_year(session, viewer)
         r = report.build_report(session, viewer, year)

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from pathways.core.console import cli_errors, console, fail, new_app
-from pathways.core.policy import OrgKind, system_viewer
+from pathways.core.policy import OrgKind
 from pathways.identity import service
 from pathways.store.base import decode_tokens
 from pathways.store.session import unit_of_work
@@ -16,10 +16,6 @@ from pathways.store.session import unit_of_work
 users_app = new_app("User accounts.")
 tokens_app = new_app("API bearer tokens.")
 offices_app = new_app("Field offices, attaché offices and the HQ triage unit.")
-
-
-def cli_viewer():  # type: ignore[no-untyped-def]
-    return system_viewer("cli")
 
 
 @users_app.command("create")
@@ -34,11 +30,11 @@ def users_create(
     display_name: str = "",
 ) -> None:
     """Create a user account."""
-    with unit_of_work(cli_viewer()) as session:
+    with unit_of_work(service.operator_viewer()) as session:
         org = service.get_or_create_org(session, organization, org_kind) if organization else None
         user = service.create_user(
             session,
-            cli_viewer(),
+            service.operator_viewer(),
             username=username,
             password=password,
             roles=service.parse_roles(roles),
@@ -53,9 +49,9 @@ def users_create(
 @cli_errors
 def users_list() -> None:
     """List user accounts."""
-    with unit_of_work(cli_viewer(), readonly=True) as session:
+    with unit_of_work(service.operator_viewer(), readonly=True) as session:
         table = Table("username", "name", "organization", "office", "roles", "active")
-        for u in service.list_users(session, cli_viewer()):
+        for u in service.list_users(session, service.operator_viewer()):
             table.add_row(
                 u.username,
                 u.display_name,
@@ -71,8 +67,8 @@ def users_list() -> None:
 @cli_errors
 def users_unlock(username: str) -> None:
     """Unlock an account locked after failed logins."""
-    with unit_of_work(cli_viewer()) as session:
-        service.unlock_user(session, cli_viewer(), username)
+    with unit_of_work(service.operator_viewer()) as session:
+        service.unlock_user(session, service.operator_viewer(), username)
     console.print(f"unlocked {username}")
 
 
@@ -85,7 +81,7 @@ def tokens_create(
     expires_days: int | None = typer.Option(None, help="Days until it expires"),
 ) -> None:
     """Create a token for a user; the secret is printed once."""
-    with unit_of_work(cli_viewer()) as session:
+    with unit_of_work(service.operator_viewer()) as session:
         account = service.user_by_name(session, user)
         if account is None:
             raise fail(f"user {user!r} not found")
@@ -99,8 +95,8 @@ def tokens_create(
 @cli_errors
 def tokens_revoke(token: str = typer.Argument(..., help="Token id or its prefix (pw_…)")) -> None:
     """Revoke a token."""
-    with unit_of_work(cli_viewer()) as session:
-        revoked = service.revoke_token(session, cli_viewer(), token)
+    with unit_of_work(service.operator_viewer()) as session:
+        revoked = service.revoke_token(session, service.operator_viewer(), token)
     console.print(f"revoked {revoked.prefix}… ({revoked.name})")
 
 
@@ -108,7 +104,7 @@ def tokens_revoke(token: str = typer.Argument(..., help="Token id or its prefix 
 @cli_errors
 def tokens_list(user: str) -> None:
     """List a user's tokens."""
-    with unit_of_work(cli_viewer(), readonly=True) as session:
+    with unit_of_work(service.operator_viewer(), readonly=True) as session:
         account = service.user_by_name(session, user)
         if account is None:
             raise fail(f"user {user!r} not found")
@@ -123,8 +119,8 @@ def tokens_list(user: str) -> None:
 @cli_errors
 def offices_load(path: Path | None = typer.Argument(None, help="Offices file (default: the shipped one)")) -> None:
     """Load or refresh offices from the data file."""
-    with unit_of_work(cli_viewer()) as session:
-        created, updated = service.load_offices(session, cli_viewer(), path)
+    with unit_of_work(service.operator_viewer()) as session:
+        created, updated = service.load_offices(session, service.operator_viewer(), path)
     console.print(f"offices: {created} created, {updated} updated")
 
 
@@ -134,7 +130,7 @@ def offices_list(kind: str | None = typer.Option(None, help="field_office, attac
     """List offices."""
     import json
 
-    with unit_of_work(cli_viewer(), readonly=True) as session:
+    with unit_of_work(service.operator_viewer(), readonly=True) as session:
         table = Table("code", "name", "kind", "covers")
         for o in service.list_offices(session, kind):
             states = sorted({a["state"] for a in json.loads(o.aor)})

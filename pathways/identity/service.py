@@ -22,6 +22,7 @@ from pathways.core.policy import (
     OrgKind,
     Role,
     Viewer,
+    system_viewer,
 )
 from pathways.core.settings import get_settings
 from pathways.identity.models import ApiToken, Office, Organization, User, WebSession
@@ -58,6 +59,14 @@ def agency_id(session: Session) -> str | None:
     return session.execute(
         select(Organization.id).where(Organization.kind == OrgKind.AGENCY.value).order_by(Organization.created_at)
     ).scalars().first()
+
+
+def operator_viewer(origin: str = "cli") -> Viewer:
+    """The operator at the command line, acting as an administrator of the agency."""
+    from pathways.store.session import unit_of_work
+
+    with unit_of_work(system_viewer(origin)) as session:
+        return system_viewer(origin, agency(session).id)
 
 
 def get_or_create_org(session: Session, name: str, kind: OrgKind, country: str | None = None) -> Organization:

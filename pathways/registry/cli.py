@@ -9,18 +9,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from pathways.core.console import cli_errors, console, fail, new_app
-from pathways.core.policy import Viewer, system_viewer
 from pathways.identity import service as identity
 from pathways.registry import importer, service
 from pathways.registry.search import SearchQuery, search
 from pathways.store.session import unit_of_work
 
 app = new_app("IPR recordations: import, search, expire.")
-
-
-def _viewer() -> Viewer:
-    with unit_of_work(system_viewer("cli")) as session:
-        return system_viewer("cli", identity.agency(session).id)
 
 
 @app.command("import")
@@ -32,7 +26,7 @@ def import_(
     """Import recordations from CSV: validated whole first, applied in one transaction, idempotent."""
     if file.is_dir():
         raise fail(f"{file} is a directory, not a CSV file")
-    viewer = _viewer()
+    viewer = identity.operator_viewer()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True) as bar:
         tasks: dict[str, int] = {}
@@ -60,7 +54,7 @@ def search_(
     why: bool = typer.Option(True, "--why/--no-why", help="Show the score and reasons of similar hits"),
 ) -> None:
     """Search recordations; one per line: record number, then mark."""
-    viewer = _viewer()
+    viewer = identity.operator_viewer()
     with unit_of_work(viewer, readonly=True) as session:
         result = search(session, viewer, SearchQuery(q=query, similar=similar, class_number=class_number,
                                                      owner=owner, country=country, status=status, limit=limit))
@@ -84,7 +78,7 @@ def expire(today: str | None = typer.Option(None, help="Run as of this date (YYY
         as_of = date.fromisoformat(today) if today else None
     except ValueError:
         raise fail(f"--today {today!r} is not a date (YYYY-MM-DD)") from None
-    viewer = _viewer()
+    viewer = identity.operator_viewer()
     with unit_of_work(viewer) as session:
         report = service.expire(session, viewer, as_of)
     console.print(f"expired {report.expired} recordation(s); posted {report.reminded} renewal reminder(s)")
@@ -94,7 +88,7 @@ def expire(today: str | None = typer.Option(None, help="Run as of this date (YYY
 @cli_errors
 def show(number: str = typer.Argument(..., help="Record number, e.g. 'TMK 26-00001'")) -> None:
     """One recordation, every field."""
-    viewer = _viewer()
+    viewer = identity.operator_viewer()
     with unit_of_work(viewer) as session:
         rec = service.get(session, viewer, number)
         console.print(f"[bold]{rec.record_number}[/] {rec.mark} ({rec.kind}, {rec.status})", highlight=False)

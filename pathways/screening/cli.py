@@ -8,7 +8,6 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from pathways.core.console import cli_errors, console, new_app
-from pathways.core.policy import Viewer, system_viewer
 from pathways.identity import service as identity
 from pathways.screening import service
 from pathways.screening.catalog import load_products
@@ -17,11 +16,6 @@ from pathways.screening.rules import load_rules
 from pathways.store.session import unit_of_work
 
 app = new_app("Manifest screening: ingest, screen, and the targeting queue.")
-
-
-def _viewer() -> Viewer:
-    with unit_of_work(system_viewer("cli")) as session:
-        return system_viewer("cli", identity.agency(session).id)
 
 
 def _bar() -> Progress:
@@ -37,7 +31,7 @@ def ingest(
     mentions: bool = typer.Option(True, "--mentions/--no-mentions", help="Write the parties as mentions"),
 ) -> None:
     """Stream a manifest file into the line store; resumes a stopped ingest, skips a file seen before."""
-    viewer = _viewer()
+    viewer = identity.operator_viewer()
     with _bar() as bar:
         task = bar.add_task("ingest", total=100)
         report = ingest_file(viewer, file, rejects_path=rejects, mentions=mentions,
@@ -59,7 +53,7 @@ def run(
 ) -> None:
     """Ingest and screen in one step: score every line, write the hits, fill the targeting queue."""
     chosen = load_rules(rules, sample_rate=sample_rate, threshold=threshold)
-    viewer = _viewer()
+    viewer = identity.operator_viewer()
     with _bar() as bar:
         tasks: dict[str, int] = {}
 
@@ -79,7 +73,7 @@ def run(
 def products(file: Path = typer.Argument(..., help="products.csv: registration_number, product, hts_code, msrp_usd")
              ) -> None:
     """Load recorded products with their MSRP (for the undervaluation rule) where a recordation has none."""
-    viewer = _viewer()
+    viewer = identity.operator_viewer()
     with unit_of_work(viewer) as session:
         added, skipped = load_products(session, file)
     console.print(f"{file.name}: {added} products added; {skipped} recordations already list products")

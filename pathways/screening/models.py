@@ -12,6 +12,7 @@ from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pathways.core.clock import utcnow
+from pathways.seizures.models import PartyColumns
 from pathways.store.base import Base, Marked
 
 
@@ -74,7 +75,7 @@ class LineStatus:
              SEIZED: "Seized as counterfeit"}
 
 
-class TargetedLine(Marked, Base):
+class TargetedLine(PartyColumns, Marked, Base):
     """A manifest line a run targeted (score at the threshold, or the compliance sample)."""
 
     __tablename__ = "targeted_lines"
@@ -87,14 +88,6 @@ class TargetedLine(Marked, Base):
     arrival_date: Mapped[date | None] = mapped_column(Date, default=None)
     port_code: Mapped[str] = mapped_column(String(10))
     mode: Mapped[str] = mapped_column(String(20))
-    importer_name: Mapped[str] = mapped_column(String(300), default="")
-    importer_address: Mapped[str] = mapped_column(String(600), default="")
-    importer_country: Mapped[str] = mapped_column(String(2), default="")
-    shipper_name: Mapped[str] = mapped_column(String(300), default="")
-    shipper_address: Mapped[str] = mapped_column(String(600), default="")
-    shipper_country: Mapped[str] = mapped_column(String(2), default="")
-    consignee_name: Mapped[str] = mapped_column(String(300), default="")
-    consignee_address: Mapped[str] = mapped_column(String(600), default="")
     origin_country: Mapped[str] = mapped_column(String(2), default="")
     hts_code: Mapped[str] = mapped_column(String(20), default="")
     description: Mapped[str] = mapped_column(String(1000), default="")

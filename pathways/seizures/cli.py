@@ -8,17 +8,11 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
 from pathways.core.console import cli_errors, console, fail, new_app
-from pathways.core.policy import Viewer, system_viewer
 from pathways.identity import service as identity
 from pathways.seizures import importer
 from pathways.store.session import unit_of_work
 
 app = new_app("Seizures and detentions: load the seizure history.")
-
-
-def cli_viewer() -> Viewer:
-    with unit_of_work(system_viewer("cli")) as session:
-        return system_viewer("cli", identity.agency(session).id)
 
 
 @app.command("import")
@@ -30,7 +24,7 @@ def import_(
     """Load seizure history: validated whole first, applied in one transaction, idempotent."""
     if file.is_dir():
         raise fail(f"{file} is a directory, not a CSV file")
-    viewer = cli_viewer()
+    viewer = identity.operator_viewer()
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} seizures"),
                   console=console, transient=True) as bar:
         tasks: dict[str, int] = {}

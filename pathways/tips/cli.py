@@ -8,17 +8,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pathways.core.console import cli_errors, console, fail, new_app
-from pathways.core.policy import Viewer, system_viewer
 from pathways.identity import service as identity
 from pathways.store.session import unit_of_work
 from pathways.tips import importer
 
 app = new_app("Tips: import a partner feed, export the tips with their bundles and offices.")
-
-
-def _viewer() -> Viewer:
-    with unit_of_work(system_viewer("cli")) as session:
-        return system_viewer("cli", identity.agency(session).id)
 
 
 @app.command("import")
@@ -33,7 +27,7 @@ def import_(
         raise fail(f"{file} is a directory, not a JSONL file")
     if not file.exists():
         raise fail(f"{file}: no such file")
-    viewer = _viewer()
+    viewer = identity.operator_viewer()
     total = sum(1 for _ in file.open("rb"))
     with Progress(TextColumn("tips"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
                   transient=True) as bar:
@@ -52,7 +46,7 @@ def export(out: Path = typer.Option(..., "--out", help="CSV file to write")) -> 
         raise fail(f"{out} is a directory")
     if not out.parent.exists():
         raise fail(f"{out.parent}: no such directory")
-    viewer = _viewer()
+    viewer = identity.operator_viewer()
     with unit_of_work(viewer) as session:
         n = importer.export_csv(session, viewer, out)
     console.print(f"{n} tips written to {out}", highlight=False)

@@ -176,12 +176,12 @@ def test_imported_recordations_are_publicly_searchable(tmp_path: Path, cli_viewe
 
 
 def test_the_audit_chain_stays_whole_after_an_import(tmp_path: Path, cli_viewer) -> None:  # type: ignore[no-untyped-def]
-    from pathways.registry.cli import _viewer
+    from pathways.identity.service import operator_viewer
     from pathways.store.audit import verify_chain
 
     t = tag()
     path = write(tmp_path / "chain.csv", [row(f"C{i}-{t}", f"CHAIN {t} {i}") for i in range(25)])
-    viewer = _viewer()  # exactly what the command and the demo step do
+    viewer = operator_viewer()  # exactly what the command does
     with unit_of_work(viewer) as session:
         importer.import_recordations(session, viewer, path)
     with unit_of_work(cli_viewer) as session:  # a later write must not collide with the import's events
