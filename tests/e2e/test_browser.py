@@ -7,19 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer
+from tests.e2e.pages import log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page: Page, server: LiveServer, username: str = "admin") -> None:
-    page.goto(server.url + "/")
-    page.get_by_role("link", name="Log in").first.click()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(server.demo_password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_admin_logs_in_makes_a_token_checks_the_audit_log_and_logs_out(live_server: LiveServer,

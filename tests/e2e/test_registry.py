@@ -3,30 +3,20 @@ finds it, and a look-alike search finds it too. Screenshots go to PATHWAYS_SCREE
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.test_browser import log_in
+from tests.e2e.pages import log_in, log_out, screenshots
 
 pytestmark = pytest.mark.e2e
 
 
-def shot(page: Page, name: str) -> None:
-    folder = os.environ.get("PATHWAYS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"registry-{name}.png"), full_page=True)
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
+shot = screenshots("registry")
 
 
 def test_file_approve_publish_and_find_a_look_alike(live_server: LiveServer, browser: Any) -> None:

@@ -12,19 +12,15 @@ from typing import Any
 
 import polars as pl
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.test_browser import log_in
+from tests.e2e.pages import log_in, screenshots
 
 pytestmark = pytest.mark.e2e
 
 
-def shot(page: Page, name: str) -> None:
-    folder = os.environ.get("PATHWAYS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"screening-{name}.png"), full_page=True)
+shot = screenshots("screening")
 
 
 def _hits(world: Path) -> pl.DataFrame:

@@ -4,9 +4,7 @@ PATHWAYS_SCREENSHOTS when set."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,16 +12,12 @@ from playwright.sync_api import Page, expect
 
 from pathways.core.clock import fiscal_year, utcnow
 from tests.e2e.conftest import LiveServer
-from tests.e2e.test_browser import log_in
+from tests.e2e.pages import log_in, screenshots
 
 pytestmark = pytest.mark.e2e
 
 
-def shot(page: Page, name: str) -> None:
-    folder = os.environ.get("PATHWAYS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"seizures-{name}.png"), full_page=True)
+shot = screenshots("seizures")
 
 
 def _count(page: Page) -> int:

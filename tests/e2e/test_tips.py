@@ -5,25 +5,19 @@ PATHWAYS_SCREENSHOTS when set."""
 
 from __future__ import annotations
 
-import os
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.test_browser import log_in
+from tests.e2e.pages import log_in, screenshots
 
 pytestmark = pytest.mark.e2e
 
 
-def shot(page: Page, name: str) -> None:
-    folder = os.environ.get("PATHWAYS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"tips-{name}.png"), full_page=True)
+shot = screenshots("tips")
 
 
 def report(page: Page, server: LiveServer, narrative: str) -> tuple[str, str]:
