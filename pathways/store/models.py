@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "pathways.identity.models",
     "pathways.registry.models",
     "pathways.resolve.models",
+    "pathways.resolve.entity_models",
     "pathways.seizures.models",
     "pathways.seizures.tables",
     "pathways.screening.models",
