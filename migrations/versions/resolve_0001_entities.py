@@ -61,6 +61,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_entity_keys_mention_id'), ['mention_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_entity_keys_run_id'), ['run_id'], unique=False)
 
+    op.create_table('entity_matches',
+    sa.Column('mention_id', sa.String(length=36), nullable=False),
+    sa.Column('other_mention_id', sa.String(length=36), nullable=False),
+    sa.Column('probability', sa.Float(), nullable=False),
+    sa.Column('match_weight', sa.Float(), nullable=False),
+    sa.Column('explanation', sa.Text(), nullable=False),
+    sa.Column('judged', sa.Boolean(), nullable=False),
+    sa.Column('run_id', sa.String(length=36), nullable=True),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_entity_matches'))
+    )
+    with op.batch_alter_table('entity_matches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_entity_matches_mention_id'), ['mention_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_entity_matches_run_id'), ['run_id'], unique=False)
+
     op.create_table('judgements',
     sa.Column('mention_l', sa.String(length=36), nullable=False),
     sa.Column('mention_r', sa.String(length=36), nullable=False),
@@ -129,6 +144,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_judgements_pair')
 
     op.drop_table('judgements')
+    with op.batch_alter_table('entity_matches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_entity_matches_run_id'))
+        batch_op.drop_index(batch_op.f('ix_entity_matches_mention_id'))
+
+    op.drop_table('entity_matches')
     with op.batch_alter_table('entity_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_entity_keys_run_id'))
         batch_op.drop_index(batch_op.f('ix_entity_keys_mention_id'))

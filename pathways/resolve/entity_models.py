@@ -139,3 +139,18 @@ class EntityKey(Base):
     key: Mapped[str] = mapped_column(String(300), index=True)
     mention_id: Mapped[str] = mapped_column(String(36), index=True)
     run_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
+
+
+class EntityMatch(Base):
+    """Why a mention is in its entity: its strongest scored link to another member, with the explanation."""
+
+    __tablename__ = "entity_matches"
+    __audit_batch_column__ = "run_id"
+
+    mention_id: Mapped[str] = mapped_column(String(36), index=True)
+    other_mention_id: Mapped[str] = mapped_column(String(36))
+    probability: Mapped[float] = mapped_column(Float)
+    match_weight: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    judged: Mapped[bool] = mapped_column(default=False)  # joined by an analyst's "same"
+    run_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)

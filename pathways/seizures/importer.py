@@ -31,6 +31,8 @@ from pathways.core.imports import Reject, RowError
 from pathways.core.policy import Role, Viewer
 from pathways.identity import service as identity
 from pathways.registry.models import Recordation
+from pathways.resolve.mentions import bulk_load
+from pathways.resolve.models import MentionKind
 from pathways.seizures.models import MODES, PRODUCT_CATEGORIES, Seizure, SeizureLine, SeizureParty, SeizureSource
 from pathways.seizures.service import markings_for, party_key
 from pathways.seizures.tables import SeizureImport
@@ -252,6 +254,7 @@ def import_seizures(session: Session, viewer: Viewer, path: Path, *, rejects_pat
     seizures: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
     parties: list[dict[str, Any]] = []
+    mentions: list[dict[str, Any]] = []  # the parties again, for entity resolution
 
     def flush(force: bool = False) -> None:
         # Seizures first, always with their lines and parties, so every foreign key finds its row.
@@ -290,12 +293,17 @@ def import_seizures(session: Session, viewer: Viewer, path: Path, *, rejects_pat
             if k:
                 parties.append({"id": new_id(), "record_type": "seizure", "record_id": sid, "role": role,
                                 "value": value[:600], "normalized": k[:600], "created_at": now, "load_id": load_id})
+                kind = MentionKind.ADDRESS if role.endswith("_address") else MentionKind.ORGANIZATION
+                mentions.append({"kind": kind.value, "value": value[:500], "normalized": k[:500],
+                                 "source": "seizures", "record_type": "seizure", "record_id": sid,
+                                 "field": role.removesuffix("_address")})
         report.seizures += 1
         report.lines += len(g.lines)
         flush()
         if progress and report.seizures % 10_000 == 0:
             progress("write", 10_000, len(fresh))
     flush(force=True)
+    bulk_load(session, mentions=mentions, markings=markings_for(viewer), load_id=load_id, source="seizures")
 
     if report.rejects:
         report.rejects_file = write_rejects(rejects_path or path.with_name(path.name + ".rejects.csv"), report.rejects)

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from pathways.core.clock import fiscal_year, utcnow
 from pathways.core.errors import InvalidInput
 from pathways.core.policy import Classification, Markings, Viewer
+from pathways.resolve.mentions import add_mention
+from pathways.resolve.models import MentionKind
 from pathways.seizures.models import (
     MODES,
     PRODUCT_CATEGORIES,
@@ -101,12 +103,16 @@ class Parties:
         return out
 
 
-def _add_parties(session: Session, record_type: str, record_id: str, parties: Parties) -> None:
+def _add_parties(session: Session, record_type: str, record_id: str, parties: Parties, markings: Markings) -> None:
+    """Party history rows, and the parties as mentions for entity resolution (name and address per role)."""
     for role, value in parties.named():
         key = party_key(value)
         if key:
             session.add(SeizureParty(record_type=record_type, record_id=record_id, role=role, value=value[:600],
                                      normalized=key[:600]))
+            kind = MentionKind.ADDRESS if role.endswith("_address") else MentionKind.ORGANIZATION
+            add_mention(session, kind=kind, value=value, normalized=key, source="seizures", record_type=record_type,
+                        record_id=record_id, field=role.removesuffix("_address"), markings=markings)
 
 
 def _mode(mode: str) -> str:
@@ -136,7 +142,7 @@ def record_detention(
     det.notice_text = detention_notice(det)
     session.add(det)
     session.flush()
-    _add_parties(session, "detention", det.id, parties)
+    _add_parties(session, "detention", det.id, parties, det.markings)
     return det
 
 
@@ -230,7 +236,7 @@ def record_seizure(
     if detention is not None:
         detention.status = DetentionStatus.SEIZED
         detention.seizure_id = seizure.id
-    _add_parties(session, "seizure", seizure.id, parties)
+    _add_parties(session, "seizure", seizure.id, parties, seizure.markings)
     if disclose_to_owners:  # the rights owners' disclosure notices (seizures.notices)
         from pathways.seizures.notices import disclose
 
