@@ -1,0 +1,140 @@
+"""The Splink models, one per kind of party: which fields are compared, at which levels, in which words.
+
+Every level carries the words the explanation of a match uses (``same date of birth``, ``different city``),
+so a supervisor reads the evidence and its weight. Strong identifiers (e-mail, E.164 phone, a tax or
+registration number) agree almost only for the same party, so EM learns near-certain weights for them.
+An address shared by many different names (a freight forwarder's, a registered agent's) is compared at a
+level with no weight: it says nothing about who is who.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator
+from splink.internals.comparison_creator import ComparisonCreator
+
+from pathways.resolve.blocking import prediction_rules
+
+KINDS = ("person", "organization", "address")
+
+
+def _levels(name: str, *levels: Any) -> ComparisonCreator:
+    return cl.CustomComparison(output_column_name=name, comparison_levels=list(levels))
+
+
+def _null(column: str, what: str) -> Any:
+    return cll.NullLevel(column).configure(label_for_charts=f"no {what} on one side")
+
+
+# Starting m and u probabilities. Training replaces them wherever the data has pairs at the level, so
+# they only speak for a level a small file never shows (a shared e-mail still counts as near-certain).
+AGREE, CLOSE, DIFFER, STRONG_U = (0.7, 0.005), (0.15, 0.02), (0.1, 0.9), 1e-6
+
+
+def _exact(column: str, label: str, tf: bool = False, u: float = AGREE[1]) -> Any:
+    level = cll.ExactMatchLevel(column).configure(label_for_charts=label, m_probability=AGREE[0], u_probability=u)
+    if tf:
+        return level.configure(tf_adjustment_column=column, tf_adjustment_weight=1.0)
+    return level
+
+
+def _jw(column: str, threshold: float, what: str) -> Any:
+    return cll.JaroWinklerLevel(column, threshold).configure(
+        label_for_charts=f"{what} Jaro-Winkler ≥ {threshold}", m_probability=CLOSE[0], u_probability=CLOSE[1])
+
+
+def _sql(condition: str, label: str) -> Any:
+    return cll.CustomLevel(condition, label_for_charts=label).configure(m_probability=CLOSE[0],
+                                                                       u_probability=CLOSE[1])
+
+
+def _else(label: str) -> Any:
+    return cll.ElseLevel().configure(label_for_charts=label, m_probability=DIFFER[0], u_probability=DIFFER[1])
+
+
+def _identifier(column: str, what: str) -> ComparisonCreator:
+    return _levels(column.removesuffix("_n"), _null(column, what), _exact(column, f"same {what}", u=STRONG_U),
+                   _else(f"different {what}"))
+
+
+def _country() -> ComparisonCreator:
+    return _levels("country", _null("country_n", "country"), _exact("country_n", "same country"),
+                   _else("different country"))
+
+
+def _party_address() -> ComparisonCreator:
+    common = cll.CustomLevel("address_common_l = 1 OR address_common_r = 1").configure(
+        label_for_charts="address shared by many parties", is_null_level=True)
+    return _levels(
+        "address", _null("street_n", "address"), common,
+        _sql("street_n_l = street_n_r AND (postcode_n_l = postcode_n_r OR city_n_l = city_n_r "
+             "OR postcode_n_l IS NULL OR postcode_n_r IS NULL)", "same street address"),
+        _jw("street_n", 0.9, "street address"),
+        _sql("postcode_n_l = postcode_n_r", "same postcode"),
+        _sql("city_n_l = city_n_r", "same city"),
+        _else("different address"),
+    )
+
+
+def _person() -> list[ComparisonCreator]:
+    swapped = "name_key_l = name_key_r"
+    return [
+        _levels("given_name", _null("first_n", "given name"), _exact("first_n", "same given name", tf=True),
+                _sql(swapped, "same name words in another order"),
+                _sql("(length(first_n_l) = 1 OR length(first_n_r) = 1) AND substr(first_n_l, 1, 1) = "
+                     "substr(first_n_r, 1, 1)", "given name initial agrees"),
+                _jw("first_n", 0.9, "given name"), _else("different given name")),
+        _levels("family_name", _null("last_n", "family name"), _exact("last_n", "same family name", tf=True),
+                _sql(swapped, "same name words in another order"), _jw("last_n", 0.92, "family name"),
+                _sql("last_sound_l = last_sound_r", "family name sounds the same"),
+                _jw("last_n", 0.8, "family name"), _else("different family name")),
+        _levels("dob", _null("dob_n", "date of birth"), _exact("dob_n", "same date of birth", u=1e-4),
+                cll.DamerauLevenshteinLevel("dob_n", 1).configure(label_for_charts="date of birth one digit apart",
+                                                                  m_probability=CLOSE[0], u_probability=CLOSE[1]),
+                _else("different date of birth")),
+        _identifier("email_n", "e-mail"), _identifier("phone_n", "phone"), _identifier("identifier_n", "identifier"),
+        _party_address(), _country(),
+    ]
+
+
+def _organization() -> list[ComparisonCreator]:
+    return [
+        _levels("name", _null("name_key", "name"), _exact("name_key", "same name", tf=True),
+                _jw("name_key", 0.95, "name"), _jw("name_key", 0.88, "name"), _jw("name_key", 0.8, "name"),
+                _else("different name")),
+        _identifier("email_n", "e-mail"), _identifier("phone_n", "phone"), _identifier("identifier_n", "identifier"),
+        _party_address(), _country(),
+    ]
+
+
+def _address() -> list[ComparisonCreator]:
+    return [
+        _levels("street", _null("street_n", "street"), _exact("street_n", "same street", tf=True),
+                _jw("street_n", 0.95, "street"), _jw("street_n", 0.85, "street"), _else("different street")),
+        _levels("unit", _null("unit_n", "unit"), _exact("unit_n", "same unit"), _else("different unit")),
+        _levels("postcode", _null("postcode_n", "postcode"), _exact("postcode_n", "same postcode"),
+                _else("different postcode")),
+        _levels("city", _null("city_n", "city"), _exact("city_n", "same city"), _jw("city_n", 0.9, "city"),
+                _else("different city")),
+        _country(),
+    ]
+
+
+_COMPARISONS = {"person": _person, "organization": _organization, "address": _address}
+
+
+def settings_for(kind: str, link_only: bool = False) -> SettingsCreator:
+    """The untrained model of ``kind``: its comparisons and the blocking rules that make its candidates."""
+    return SettingsCreator(
+        link_type="link_only" if link_only else "dedupe_only",
+        unique_id_column_name="id",
+        comparisons=list[Any](_COMPARISONS[kind]()),
+        blocking_rules_to_generate_predictions=list[Any](prediction_rules(kind)),
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+        max_iterations=15,
+        em_convergence=0.001,
+    )

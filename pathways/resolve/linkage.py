@@ -1,0 +1,285 @@
+"""Entity resolution of party records: Splink models per kind, trained without labels, then clusters.
+
+Identical records (same kind and same normalized fields) are scored once: the smallest id of each such
+group stands for it in the pairs, and the others follow it into its cluster. A manifest names the same
+importer the same way thousands of times; comparing those copies would only cost time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+from splink import Linker
+from splink.internals.exceptions import EMTrainingException, SplinkException
+
+from pathways.core.errors import InvalidInput
+from pathways.resolve.blocking import DETERMINISTIC_RULES, TRAINING_RULES
+from pathways.resolve.clusters import cluster
+from pathways.resolve.comparisons import KINDS, settings_for
+from pathways.resolve.engines import ENGINES, db_api
+from pathways.resolve.explain import explain
+from pathways.resolve.features import FEATURE_COLUMNS, features
+from pathways.resolve.records import SCHEMA
+
+MODEL_VERSION = 1
+MATCH_COLUMNS = (*[c for c in FEATURE_COLUMNS if c != "entity_kind"], "address_common")
+TF_KEEP = 5_000  # most frequent values per term-frequency column kept in a saved model (for one-record scoring)
+PAIR_SCHEMA = pa.schema([("id_l", pa.string()), ("id_r", pa.string()), ("kind", pa.string()),
+                         ("probability", pa.float64()), ("match_weight", pa.float64()), ("explanation", pa.string())])
+CLUSTER_SCHEMA = pa.schema([("id", pa.string()), ("cluster_id", pa.string())])
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    threshold: float = 0.9  # match probability at or above which two records are the same
+    review_band: tuple[float, float] = (0.5, 0.9)  # [low, high) probabilities that go to human review
+    engine: str = "duckdb"  # or "spark"
+    max_pairs_training: int = 2_000_000
+    address_cap: int = 20  # an address written with this many different names or more carries no weight
+    seed: int = 7
+
+
+@dataclass
+class Linkage:
+    pairs: pa.Table  # id_l < id_r, kind, probability, match_weight, explanation; probability >= review_band[0]
+    clusters: pa.Table  # id, cluster_id (the smallest id of its cluster); every input id once
+    models: dict[str, dict[str, Any]]  # per kind: {"splink": trained settings, "tf": ..., "common_addresses": ...}
+    stats: dict[str, Any]
+    candidates: pa.Table | None = None  # every compared pair (id_l, id_r, kind), when asked for
+
+
+def _check(records: pa.Table, other: pa.Table | None, settings: LinkSettings) -> None:
+    if settings.engine not in ENGINES:
+        raise InvalidInput(f"engine {settings.engine!r} is not one of {', '.join(ENGINES)}")
+    low, high = settings.review_band
+    if not 0 <= low <= high <= 1 or not 0 < settings.threshold <= 1:
+        raise InvalidInput("the review band and threshold must be probabilities with low <= high")
+    for table in (records, other):
+        if table is None:
+            continue
+        missing = [c for c in ("id",) if c not in table.column_names]
+        if missing:
+            raise InvalidInput("records need an id column")
+        ids = table.column("id")
+        if ids.null_count:
+            raise InvalidInput("every record needs an id")
+        if len(pa.compute.unique(ids)) != len(ids):
+            raise InvalidInput("record ids must be unique")
+    if other is not None:
+        clash = set(records.column("id").to_pylist()) & set(other.column("id").to_pylist())
+        if clash:
+            raise InvalidInput(f"{len(clash)} ids are in both files (e.g. {sorted(clash)[0]!r}): prefix them")
+
+
+def _featured(table: pa.Table) -> pl.DataFrame:
+    if all(c in table.column_names for c in FEATURE_COLUMNS):
+        df = pl.from_arrow(table)
+    else:
+        full = table
+        for name in SCHEMA.names:
+            if name not in full.column_names:
+                full = full.append_column(name, pa.nulls(len(full), pa.string()))
+        df = pl.from_arrow(features(full))
+    assert isinstance(df, pl.DataFrame)
+    return df
+
+
+def _mark_common_addresses(df: pl.DataFrame, cap: int, known: set[str]) -> tuple[pl.DataFrame, list[str]]:
+    """``address_common`` = 1 where the street is written with ``cap`` or more different names."""
+    key = pl.concat_str([pl.col("street_n"), pl.col("postcode_n").fill_null("")], separator="|")
+    df = df.with_columns(key.alias("_address_key"))
+    counts = (df.filter(pl.col("_address_key").is_not_null())
+              .group_by("_address_key").agg(pl.col("name_key").n_unique().alias("_names")))
+    common = set(counts.filter(pl.col("_names") >= cap)["_address_key"].to_list()) | known
+    df = df.with_columns(pl.col("_address_key").is_in(list(common)).fill_null(False).cast(pl.Int8)
+                         .alias("address_common")).drop("_address_key")
+    return df, sorted(common)
+
+
+def _representatives(df: pl.DataFrame) -> pl.DataFrame:
+    """``rep``: the smallest id among the records identical to this one (same kind, dataset, fields)."""
+    keys = ["entity_kind", "_dataset", *MATCH_COLUMNS]
+    return df.with_columns(pl.col("id").min().over(keys, mapping_strategy="group_to_rows").alias("rep"))
+
+
+def _finite(model: Any) -> bool:
+    if isinstance(model, float):
+        return math.isfinite(model)
+    if isinstance(model, dict):
+        return all(_finite(v) for v in model.values())
+    if isinstance(model, list):
+        return all(_finite(v) for v in model)
+    return True
+
+
+def _train(inputs: Any, linker: Linker, kind: str, settings: LinkSettings) -> tuple[Linker, dict[str, float]]:
+    """Unsupervised training: the prior from sure rules, u from random pairs, m by EM on rotated rules.
+
+    A step that fails or leaves a parameter undefined (a small file where every pair under a rule is a
+    match) is undone: the fields keep their estimates from the steps before."""
+    timings: dict[str, float] = {"steps_undone": 0}
+
+    def step(current: Linker, run: Callable[[Linker], Any]) -> Linker:
+        before = current.misc.save_model_to_json()
+        try:
+            run(current)
+            if _finite(current.misc.save_model_to_json()):
+                return current
+        except (EMTrainingException, SplinkException, ValueError):
+            pass
+        timings["steps_undone"] += 1
+        return Linker(inputs, before, log_level=None)
+
+    t = time.perf_counter()
+    rules: list[Any] = list(DETERMINISTIC_RULES[kind])
+    def prior(lk: Linker) -> None:
+        lk.training.estimate_probability_two_random_records_match(rules, recall=0.7)
+
+    def u(lk: Linker) -> None:
+        lk.training.estimate_u_using_random_sampling(max_pairs=settings.max_pairs_training, seed=settings.seed)
+
+    linker = step(linker, prior)
+    linker = step(linker, u)
+    timings["u"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for rule in TRAINING_RULES[kind]:
+        def em(lk: Linker, rule: str = rule) -> None:
+            lk.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=settings.max_pairs_training)
+
+        linker = step(linker, em)
+    timings["em"] = time.perf_counter() - t
+    return linker, timings
+
+
+def _tf_tables(linker: Linker, model: dict[str, Any]) -> dict[str, dict[str, float]]:
+    columns = sorted({lv["tf_adjustment_column"] for c in model["comparisons"] for lv in c["comparison_levels"]
+                      if lv.get("tf_adjustment_column")})
+    out: dict[str, dict[str, float]] = {}
+    for column in columns:
+        table = linker.table_management.compute_tf_table(column).as_pyarrow_table()
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)
+        top = frame.drop_nulls(column).sort([f"tf_{column}", column], descending=[True, False]).head(TF_KEEP)
+        out[column] = dict(zip(top[column].to_list(), top[f"tf_{column}"].to_list(), strict=True))
+        out[column]["__floor__"] = float(frame[f"tf_{column}"].cast(pl.Float64).min() or 0.0)  # type: ignore[arg-type]
+    return out
+
+
+def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, settings: LinkSettings,
+               saved: dict[str, Any] | None, keep_candidates: bool) -> tuple[pl.DataFrame, dict[str, Any],
+                                                                             dict[str, Any], pl.DataFrame | None]:
+    stats: dict[str, Any] = {"records": reps.height + (other_reps.height if other_reps is not None else 0)}
+    columns = ["id", *MATCH_COLUMNS]
+    api = db_api(settings.engine)
+    inputs = [api.register(reps.select(columns).to_arrow(), table_name=f"pw_{kind}_l")]
+    if other_reps is not None:
+        inputs.append(api.register(other_reps.select(columns).to_arrow(), table_name=f"pw_{kind}_r"))
+    model_in = saved["splink"] if saved else settings_for(kind, link_only=other_reps is not None)
+    splink_inputs = inputs if len(inputs) > 1 else inputs[0]
+    linker = Linker(splink_inputs, model_in, log_level=None)
+    if saved is None:
+        linker, stats["timings"] = _train(splink_inputs, linker, kind, settings)
+    t = time.perf_counter()
+    predictions = linker.inference.predict()
+    table = predictions.physical_name
+    count = linker.misc.query_sql(f"SELECT count(*) AS n FROM {table}", output_type="pandas")
+    stats["scored_pairs"] = int(count["n"].to_numpy()[0])
+    low = settings.review_band[0]
+    kept = linker.misc.query_sql(f"SELECT * FROM {table} WHERE match_probability >= {low}")
+    frame = pl.from_arrow(kept.as_pyarrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    candidates: pl.DataFrame | None = None
+    if keep_candidates:
+        every = linker.misc.query_sql(f"SELECT id_l, id_r FROM {table}").as_pyarrow_table()
+        every_frame = pl.from_arrow(every)
+        assert isinstance(every_frame, pl.DataFrame)
+        candidates = every_frame
+    stats["predict_seconds"] = time.perf_counter() - t
+    model = linker.misc.save_model_to_json()
+    t = time.perf_counter()
+    pairs = frame.select(
+        pl.min_horizontal("id_l", "id_r").alias("id_l"), pl.max_horizontal("id_l", "id_r").alias("id_r"),
+        pl.lit(kind).alias("kind"), pl.col("match_probability").cast(pl.Float64).alias("probability"),
+        pl.col("match_weight").cast(pl.Float64), explain(frame, model).alias("explanation"))
+    stats["explain_seconds"] = time.perf_counter() - t
+    saved_out = saved or {"version": MODEL_VERSION, "splink": model, "tf": _tf_tables(linker, model),
+                          "fingerprint": hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()}
+    api.delete_tables_created_by_splink_from_db() if hasattr(api, "delete_tables_created_by_splink_from_db") else None
+    return pairs, saved_out, stats, candidates
+
+
+def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: dict[str, dict] | None = None,
+         same: Iterable[tuple[str, str]] = (), not_same: Iterable[tuple[str, str]] = (),
+         other: pa.Table | None = None, keep_candidates: bool = False) -> Linkage:
+    """Resolve ``records`` (the record schema, or already featured): scored pairs, clusters and the models.
+
+    ``models`` from an earlier run are reused as they are (no training). ``other`` links the two tables
+    to each other only (ids must differ). Judgements ``same``/``not_same`` always beat the model."""
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    _check(records, other, settings)
+    started = time.perf_counter()
+    stats: dict[str, Any] = {"engine": settings.engine, "records": records.num_rows}
+    t = time.perf_counter()
+    frames = [_featured(records).with_columns(pl.lit(0).alias("_dataset"))]
+    if other is not None:
+        frames.append(_featured(other).with_columns(pl.lit(1).alias("_dataset")))
+        stats["records"] += other.num_rows
+    df = pl.concat(frames, how="vertical_relaxed")
+    known = {a for m in (models or {}).values() for a in m.get("common_addresses", [])}
+    df, common = _mark_common_addresses(df, settings.address_cap, known)
+    df = _representatives(df)
+    stats["features_seconds"] = time.perf_counter() - t
+    stats["representatives"] = int(df["rep"].n_unique())
+    stats["common_addresses"] = len(common)
+    out_models: dict[str, dict[str, Any]] = {}
+    pair_frames: list[pl.DataFrame] = []
+    candidate_frames: list[pl.DataFrame] = []
+    for kind in KINDS:
+        reps = df.filter((pl.col("entity_kind") == kind) & (pl.col("id") == pl.col("rep")))
+        left, right = reps.filter(pl.col("_dataset") == 0), reps.filter(pl.col("_dataset") == 1)
+        if other is not None and (left.is_empty() or right.is_empty()):
+            continue
+        if other is None and left.height < 2:
+            continue
+        saved = (models or {}).get(kind)
+        pairs, model, kind_stats, cands = _link_kind(kind, left, right if other is not None else None, settings,
+                                                     saved, keep_candidates)
+        model["common_addresses"] = common
+        out_models[kind] = model
+        stats[kind] = kind_stats
+        pair_frames.append(pairs)
+        if cands is not None:
+            candidate_frames.append(cands.with_columns(pl.lit(kind).alias("kind")))
+    t = time.perf_counter()
+    empty = pl.from_arrow(PAIR_SCHEMA.empty_table())
+    assert isinstance(empty, pl.DataFrame)
+    pairs = pl.concat(pair_frames) if pair_frames else empty
+    pairs = pairs.sort(["id_l", "id_r"])
+    copies = df.filter(pl.col("id") != pl.col("rep")).select("id", "rep")
+    links = [(a, b, 1.0) for a, b in copies.iter_rows()]
+    strong = pairs.select("id_l", "id_r", "probability").filter(pl.col("probability") >= settings.threshold)
+    links.extend(strong.iter_rows())
+    assignment = cluster(df["id"].to_list(), links, settings.threshold, same, not_same)
+    clusters = pa.table({"id": list(assignment), "cluster_id": list(assignment.values())}, schema=CLUSTER_SCHEMA)
+    stats["cluster_seconds"] = time.perf_counter() - t
+    stats["scored_pairs"] = sum(stats[k]["scored_pairs"] for k in out_models)
+    stats["pairs_kept"] = pairs.height
+    stats["review_pairs"] = pairs.filter(pl.col("probability") < settings.review_band[1]).height
+    stats["clusters"] = len(set(assignment.values()))
+    stats["seconds"] = time.perf_counter() - started
+    candidates = None
+    if keep_candidates:
+        stats["representative_of"] = df.select("id", "rep").to_arrow()
+        joined = pl.concat(candidate_frames) if candidate_frames else pl.DataFrame(
+            {"id_l": [], "id_r": [], "kind": []}, schema={"id_l": pl.String, "id_r": pl.String, "kind": pl.String})
+        candidates = joined.to_arrow()
+    return Linkage(pairs.to_arrow().cast(PAIR_SCHEMA), clusters, out_models, stats, candidates)
