@@ -39,6 +39,24 @@ def quality(assigned: pl.DataFrame) -> dict[str, object]:
     return out
 
 
+def threshold_sweep(linkage: object, truth: pl.DataFrame) -> dict[str, object]:
+    """Quality if the match threshold were moved (the pairs kept reach down to the review band)."""
+    from pathways.resolve.clusters import cluster
+
+    reps = pl.from_arrow(linkage.stats["representative_of"])  # type: ignore[attr-defined]
+    pairs = pl.from_arrow(linkage.pairs)  # type: ignore[attr-defined]
+    assert isinstance(reps, pl.DataFrame) and isinstance(pairs, pl.DataFrame)
+    copies = [(a, b, 1.0) for a, b in reps.filter(pl.col("id") != pl.col("rep")).iter_rows()]
+    out: dict[str, object] = {}
+    for threshold in (0.5, 0.7, 0.8, 0.9, 0.95, 0.99):
+        links = copies + list(pairs.select("id_l", "id_r", "probability").iter_rows())
+        assignment = cluster(reps["id"].to_list(), links, threshold)
+        assigned = pl.DataFrame({"id": list(assignment), "cluster_id": list(assignment.values())}).join(truth, on="id")
+        q = quality(assigned)
+        out[str(threshold)] = {k: v["f1"] for k, v in q.items()}  # type: ignore[index]
+    return out
+
+
 def baseline(records: object, truth: pl.DataFrame) -> dict[str, object]:
     t = time.perf_counter()
     featured = pl.from_arrow(features(records))  # type: ignore[arg-type]
@@ -84,12 +102,13 @@ def main() -> None:
     assert isinstance(clusters, pl.DataFrame)
     assigned = clusters.join(truth, on="id")
     result_quality = quality(assigned)
-    reps = pl.from_arrow(stats.pop("representative_of"))
+    reps = pl.from_arrow(stats["representative_of"])
     candidates = pl.from_arrow(linkage.candidates)
     assert isinstance(reps, pl.DataFrame) and isinstance(candidates, pl.DataFrame)
     members = reps.join(truth.select("id", "party_id"), on="id")
     kept = blocking_recall(members, candidates)
     base = baseline(records, truth)
+    sweep = threshold_sweep(linkage, truth)
     timing = incremental_timing(linkage.models, pl.from_arrow(records))  # type: ignore[arg-type]
     per_kind = {k: stats[k] for k in ("person", "organization", "address") if k in stats}
     predict_seconds = sum(v["predict_seconds"] for v in per_kind.values())
@@ -103,7 +122,7 @@ def main() -> None:
         "pairs_kept": stats["pairs_kept"], "review_pairs": stats["review_pairs"],
         "review_pairs_per_10k_records": round(stats["review_pairs"] / records.num_rows * 10_000, 1),
         "clusters": stats["clusters"], "true_parties": truth["party_id"].n_unique(),
-        "blocking_recall": kept, "quality": result_quality, "baseline_exact_key": base,
+        "blocking_recall": kept, "quality": result_quality, "f1_by_threshold": sweep, "baseline_exact_key": base,
         "incremental": timing, "stage_seconds": {
             "features": round(stats["features_seconds"], 1), "cluster": round(stats["cluster_seconds"], 1),
             **{f"{k}_{s}": round(v, 1) for k, d in per_kind.items() for s, v in

@@ -19,6 +19,9 @@ _RULES: dict[str, tuple[str, ...]] = {
         "l.last_n = r.last_n AND l.dob_n = r.dob_n",
         "l.first_n = r.first_n AND l.dob_n = r.dob_n",
         "l.first_n = r.first_n AND l.last_sound = r.last_sound",
+        "l.last_n = r.last_n AND l.first_sound = r.first_sound",
+        "l.first_n = r.first_n AND left(l.last_n, 3) = left(r.last_n, 3)",
+        "l.first_n = r.first_n AND right(l.last_n, 3) = right(r.last_n, 3)",
         "l.last_n = r.last_n AND substr(l.first_n, 1, 1) = substr(r.first_n, 1, 1) AND "
         "(length(l.first_n) = 1 OR length(r.first_n) = 1)",
         f"l.street_n = r.street_n AND {_COMMON_ADDRESS_FREE}",
@@ -79,6 +82,10 @@ def candidate_keys(record: dict[str, Any]) -> list[str]:
         add("last_dob", get("last_n"), get("dob_n"))
         add("first_dob", first, get("dob_n"))
         add("first_sound", first, get("last_sound"))
+        add("last_first_sound", get("last_n"), get("first_sound"))
+        last = get("last_n") or ""
+        add("first_last_head", first, last[:3])
+        add("first_last_tail", first, last[-3:])
         add("last_initial", get("last_n"), first[:1])
     elif kind == "organization":
         name_key = get("name_key") or ""

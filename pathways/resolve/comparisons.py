@@ -46,6 +46,11 @@ def _jw(column: str, threshold: float, what: str) -> Any:
         label_for_charts=f"{what} Jaro-Winkler ≥ {threshold}", m_probability=CLOSE[0], u_probability=CLOSE[1])
 
 
+def _edits(column: str, distance: int, label: str) -> Any:
+    return cll.DamerauLevenshteinLevel(column, distance).configure(
+        label_for_charts=label, m_probability=CLOSE[0], u_probability=CLOSE[1])
+
+
 def _sql(condition: str, label: str) -> Any:
     return cll.CustomLevel(condition, label_for_charts=label).configure(m_probability=CLOSE[0],
                                                                        u_probability=CLOSE[1])
@@ -87,13 +92,14 @@ def _person() -> list[ComparisonCreator]:
                 _sql("(length(first_n_l) = 1 OR length(first_n_r) = 1) AND substr(first_n_l, 1, 1) = "
                      "substr(first_n_r, 1, 1)", "given name initial agrees"),
                 _jw("first_n", 0.9, "given name"), _else("different given name")),
+        _levels("middle_initial", _null("middle_n", "middle initial"), _exact("middle_n", "same middle initial"),
+                _else("different middle initial")),
         _levels("family_name", _null("last_n", "family name"), _exact("last_n", "same family name", tf=True),
                 _sql(swapped, "same name words in another order"), _jw("last_n", 0.92, "family name"),
                 _sql("last_sound_l = last_sound_r", "family name sounds the same"),
                 _jw("last_n", 0.8, "family name"), _else("different family name")),
         _levels("dob", _null("dob_n", "date of birth"), _exact("dob_n", "same date of birth", u=1e-4),
-                cll.DamerauLevenshteinLevel("dob_n", 1).configure(label_for_charts="date of birth one digit apart",
-                                                                  m_probability=CLOSE[0], u_probability=CLOSE[1]),
+                _edits("dob_n", 1, "date of birth one digit apart"),
                 _else("different date of birth")),
         _identifier("email_n", "e-mail"), _identifier("phone_n", "phone"), _identifier("identifier_n", "identifier"),
         _party_address(), _country(),
@@ -103,8 +109,8 @@ def _person() -> list[ComparisonCreator]:
 def _organization() -> list[ComparisonCreator]:
     return [
         _levels("name", _null("name_key", "name"), _exact("name_key", "same name", tf=True),
-                _jw("name_key", 0.95, "name"), _jw("name_key", 0.88, "name"), _jw("name_key", 0.8, "name"),
-                _else("different name")),
+                _edits("name_key", 1, "name one letter apart"), _edits("name_key", 2, "name two letters apart"),
+                _jw("name_key", 0.9, "name"), _else("different name")),
         _identifier("email_n", "e-mail"), _identifier("phone_n", "phone"), _identifier("identifier_n", "identifier"),
         _party_address(), _country(),
     ]

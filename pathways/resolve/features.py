@@ -31,7 +31,8 @@ from pathways.resolve.normalize import (
 )
 from pathways.resolve.records import SCHEMA
 
-FEATURE_COLUMNS = ("entity_kind", "name_n", "name_key", "first_n", "last_n", "last_sound", "dob_n", "phone_n",
+FEATURE_COLUMNS = ("entity_kind", "name_n", "name_key", "first_n", "middle_n", "last_n", "first_sound", "last_sound",
+                   "dob_n", "phone_n",
                    "email_n", "identifier_n", "country_n", "street_n", "unit_n", "city_n", "postcode_n")
 _PERSONISH = re.compile(r"^[^\d@/&]+$")
 
@@ -61,17 +62,22 @@ def _kind(kind: str | None, name: str | None, first: str | None, last: str | Non
 
 
 def _name(kind: str, name: str | None, first: str | None, last: str | None) -> tuple[str | None, ...]:
+    nothing = (None,) * 7
     if kind == "organization":
-        return normalize_company_name(name or ""), company_key(name or ""), None, None, None
+        return normalize_company_name(name or ""), company_key(name or ""), *nothing[2:]
     if kind != "person":
-        return None, None, None, None, None
+        return nothing
     written = f"{last}, {first or ''}" if last else (name or first or "")
     parsed = parse_person_name(written)
     if parsed is None:
-        return None, None, None, None, None
+        return nothing
     first_n = parsed.first or None
-    return (parsed.full, person_name_key(written), first_n, parsed.last,
-            jellyfish.metaphone(parsed.last.replace(" ", "")) or None)
+    return (parsed.full, person_name_key(written), first_n, parsed.middle[:1] or None, parsed.last,
+            _sound(parsed.first), _sound(parsed.last))
+
+
+def _sound(word: str) -> str | None:
+    return jellyfish.metaphone(word.replace(" ", "")) or None if len(word) > 1 else None
 
 
 def _address(address: str | None, city: str | None, state: str | None, postcode: str | None,
@@ -103,7 +109,7 @@ def features(records: pa.Table) -> pa.Table:
     df = _unique_map(df, ["country"], _country, ["country_n"])
     df = _unique_map(df, ["kind", "name", "first_name", "last_name", "dob", "address"], _kind, ["entity_kind"])
     df = _unique_map(df, ["entity_kind", "name", "first_name", "last_name"], _name,
-                     ["name_n", "name_key", "first_n", "last_n", "last_sound"])
+                     ["name_n", "name_key", "first_n", "middle_n", "last_n", "first_sound", "last_sound"])
     df = _unique_map(df, ["address", "city", "state", "postcode", "country_n"], _address,
                      ["street_n", "unit_n", "city_n", "postcode_n"])
     df = _unique_map(df, ["phone", "country_n"], _phone, ["phone_n"])

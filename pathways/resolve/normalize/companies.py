@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+import jellyfish
 from cleanco import prepare_default_terms
 
 from pathways.resolve.normalize.folding import fold
@@ -29,6 +30,7 @@ _WORDS = {
     "ind": "industrial", "indus": "industrial", "imp": "import", "exp": "export",
     "&": "and",
 }
+_TYPO_PRONE_FORMS = ("ltd", "llc", "inc", "corp", "gmbh", "limited", "company", "corporation", "incorporated")
 # Words that say "this is a business" even when no legal form is written.
 _BUSINESS_WORDS = frozenset({
     "trading", "import", "export", "logistics", "freight", "shipping", "cargo", "forwarding", "express",
@@ -61,7 +63,15 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], bool]:
             if tuple(tokens[:n]) in forms and n == 1 and tokens[0] in ("ooo", "zao", "oao", "pao", "pt", "tov"):
                 tokens, changed, found = tokens[n:], True, True
                 break
+        if not changed and len(tokens) > 2 and _misspelt_form(tokens[-1]):
+            tokens, changed, found = tokens[:-1], True, True
     return tokens, found
+
+
+def _misspelt_form(token: str) -> bool:
+    """``Ltf``, ``Ldt``, ``Limted``: a common legal form with one letter wrong, swapped or missing."""
+    return any(abs(len(token) - len(form)) <= 1 and jellyfish.damerau_levenshtein_distance(token, form) == 1
+               for form in _TYPO_PRONE_FORMS)
 
 
 def _tokens(text: str) -> list[str]:

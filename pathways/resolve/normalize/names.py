@@ -64,7 +64,8 @@ def parse_person_name(text: str) -> PersonName | None:
         family, given = fold(family_part).split(), fold(given_part).split()
     else:
         words = raw.split()
-        if len(words) > 1 and _is_shouted(words[0]) and not all(_is_shouted(w) for w in words[1:]):
+        rest = [w for w in words[1:] if sum(ch.isalpha() for ch in w) > 1]  # initials are neither
+        if rest and _is_shouted(words[0]) and not all(_is_shouted(w) for w in rest):
             family, given = fold(words[0]).split(), fold(" ".join(words[1:])).split()
         else:
             tokens = fold(raw).split()
