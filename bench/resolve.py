@@ -43,7 +43,7 @@ def threshold_sweep(linkage: object, truth: pl.DataFrame) -> dict[str, object]:
     """Quality if the match threshold were moved (the pairs kept reach down to the review band)."""
     from pathways.resolve.clusters import cluster
 
-    reps = pl.from_arrow(linkage.stats["representative_of"])  # type: ignore[attr-defined]
+    reps = pl.from_arrow(linkage.representative_of)  # type: ignore[attr-defined]
     pairs = pl.from_arrow(linkage.pairs)  # type: ignore[attr-defined]
     assert isinstance(reps, pl.DataFrame) and isinstance(pairs, pl.DataFrame)
     copies = [(a, b, 1.0) for a, b in reps.filter(pl.col("id") != pl.col("rep")).iter_rows()]
@@ -102,7 +102,7 @@ def main() -> None:
     assert isinstance(clusters, pl.DataFrame)
     assigned = clusters.join(truth, on="id")
     result_quality = quality(assigned)
-    reps = pl.from_arrow(stats["representative_of"])
+    reps = pl.from_arrow(linkage.representative_of)
     candidates = pl.from_arrow(linkage.candidates)
     assert isinstance(reps, pl.DataFrame) and isinstance(candidates, pl.DataFrame)
     members = reps.join(truth.select("id", "party_id"), on="id")

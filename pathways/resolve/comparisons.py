@@ -66,7 +66,7 @@ def _identifier(column: str, what: str) -> ComparisonCreator:
 
 
 def _country() -> ComparisonCreator:
-    return _levels("country", _null("country_n", "country"), _exact("country_n", "same country"),
+    return _levels("country", _null("country_n", "country"), _exact("country_n", "same country", u=0.3),
                    _else("different country"))
 
 
@@ -84,17 +84,17 @@ def _party_address() -> ComparisonCreator:
     )
 
 
-def _person() -> list[ComparisonCreator]:
+def _person(tf: bool) -> list[ComparisonCreator]:
     swapped = "name_key_l = name_key_r"
     return [
-        _levels("given_name", _null("first_n", "given name"), _exact("first_n", "same given name", tf=True),
+        _levels("given_name", _null("first_n", "given name"), _exact("first_n", "same given name", tf=tf),
                 _sql(swapped, "same name words in another order"),
                 _sql("(length(first_n_l) = 1 OR length(first_n_r) = 1) AND substr(first_n_l, 1, 1) = "
                      "substr(first_n_r, 1, 1)", "given name initial agrees"),
                 _jw("first_n", 0.9, "given name"), _else("different given name")),
         _levels("middle_initial", _null("middle_n", "middle initial"), _exact("middle_n", "same middle initial"),
                 _else("different middle initial")),
-        _levels("family_name", _null("last_n", "family name"), _exact("last_n", "same family name", tf=True),
+        _levels("family_name", _null("last_n", "family name"), _exact("last_n", "same family name", tf=tf),
                 _sql(swapped, "same name words in another order"), _jw("last_n", 0.92, "family name"),
                 _sql("last_sound_l = last_sound_r", "family name sounds the same"),
                 _jw("last_n", 0.8, "family name"), _else("different family name")),
@@ -106,9 +106,9 @@ def _person() -> list[ComparisonCreator]:
     ]
 
 
-def _organization() -> list[ComparisonCreator]:
+def _organization(tf: bool) -> list[ComparisonCreator]:
     return [
-        _levels("name", _null("name_key", "name"), _exact("name_key", "same name", tf=True),
+        _levels("name", _null("name_key", "name"), _exact("name_key", "same name", tf=tf),
                 _edits("name_key", 1, "name one letter apart"), _edits("name_key", 2, "name two letters apart"),
                 _jw("name_key", 0.9, "name"), _else("different name")),
         _identifier("email_n", "e-mail"), _identifier("phone_n", "phone"), _identifier("identifier_n", "identifier"),
@@ -116,9 +116,9 @@ def _organization() -> list[ComparisonCreator]:
     ]
 
 
-def _address() -> list[ComparisonCreator]:
+def _address(tf: bool) -> list[ComparisonCreator]:
     return [
-        _levels("street", _null("street_n", "street"), _exact("street_n", "same street", tf=True),
+        _levels("street", _null("street_n", "street"), _exact("street_n", "same street", tf=tf),
                 _jw("street_n", 0.95, "street"), _jw("street_n", 0.85, "street"), _else("different street")),
         _levels("unit", _null("unit_n", "unit"), _exact("unit_n", "same unit"), _else("different unit")),
         _levels("postcode", _null("postcode_n", "postcode"), _exact("postcode_n", "same postcode"),
@@ -132,12 +132,16 @@ def _address() -> list[ComparisonCreator]:
 _COMPARISONS = {"person": _person, "organization": _organization, "address": _address}
 
 
-def settings_for(kind: str, link_only: bool = False) -> SettingsCreator:
-    """The untrained model of ``kind``: its comparisons and the blocking rules that make its candidates."""
+def settings_for(kind: str, link_only: bool = False, term_frequencies: bool = True) -> SettingsCreator:
+    """The untrained model of ``kind``: its comparisons and the blocking rules that make its candidates.
+
+    Without ``term_frequencies`` (a file too small for frequencies to mean anything) a common name counts
+    as much as a rare one."""
+    comparisons = _COMPARISONS[kind](term_frequencies)
     return SettingsCreator(
         link_type="link_only" if link_only else "dedupe_only",
         unique_id_column_name="id",
-        comparisons=list[Any](_COMPARISONS[kind]()),
+        comparisons=list[Any](comparisons),
         blocking_rules_to_generate_predictions=list[Any](prediction_rules(kind)),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,

@@ -32,6 +32,9 @@ from pathways.resolve.records import SCHEMA
 
 MODEL_VERSION = 1
 MATCH_COLUMNS = (*[c for c in FEATURE_COLUMNS if c != "entity_kind"], "address_common")
+# Below this many distinct records, random pairs and EM say more about chance than about the data: the
+# model keeps its starting m and u probabilities (comparisons.py) instead of being trained.
+MIN_TRAINING_RECORDS = 300
 TF_KEEP = 5_000  # most frequent values per term-frequency column kept in a saved model (for one-record scoring)
 PAIR_SCHEMA = pa.schema([("id_l", pa.string()), ("id_r", pa.string()), ("kind", pa.string()),
                          ("probability", pa.float64()), ("match_weight", pa.float64()), ("explanation", pa.string())])
@@ -55,6 +58,8 @@ class Linkage:
     models: dict[str, dict[str, Any]]  # per kind: {"splink": trained settings, "tf": ..., "common_addresses": ...}
     stats: dict[str, Any]
     candidates: pa.Table | None = None  # every compared pair (id_l, id_r, kind), when asked for
+    # id, rep: the record that stood for it in the pairs (itself, or the smallest id of its identical records)
+    representative_of: pa.Table | None = None
 
 
 def _check(records: pa.Table, other: pa.Table | None, settings: LinkSettings) -> None:
@@ -183,11 +188,14 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
     inputs = [api.register(reps.select(columns).to_arrow(), table_name=f"pw_{kind}_l")]
     if other_reps is not None:
         inputs.append(api.register(other_reps.select(columns).to_arrow(), table_name=f"pw_{kind}_r"))
-    model_in = saved["splink"] if saved else settings_for(kind, link_only=other_reps is not None)
+    trainable = stats["records"] >= MIN_TRAINING_RECORDS
+    model_in = saved["splink"] if saved else settings_for(kind, link_only=other_reps is not None,
+                                                          term_frequencies=trainable)
     splink_inputs = inputs if len(inputs) > 1 else inputs[0]
     linker = Linker(splink_inputs, model_in, log_level=None)
-    if saved is None:
+    if saved is None and trainable:
         linker, stats["timings"] = _train(splink_inputs, linker, kind, settings)
+    stats["trained"] = saved is None and trainable
     t = time.perf_counter()
     predictions = linker.inference.predict()
     table = predictions.physical_name
@@ -219,16 +227,20 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
 
 def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: dict[str, dict] | None = None,
          same: Iterable[tuple[str, str]] = (), not_same: Iterable[tuple[str, str]] = (),
-         other: pa.Table | None = None, keep_candidates: bool = False) -> Linkage:
+         other: pa.Table | None = None, keep_candidates: bool = False,
+         on_stage: Callable[[str], None] | None = None) -> Linkage:
     """Resolve ``records`` (the record schema, or already featured): scored pairs, clusters and the models.
 
     ``models`` from an earlier run are reused as they are (no training). ``other`` links the two tables
-    to each other only (ids must differ). Judgements ``same``/``not_same`` always beat the model."""
+    to each other only (ids must differ). Judgements ``same``/``not_same`` always beat the model.
+    ``on_stage`` hears the name of each stage as it starts (for a progress display)."""
+    stage = on_stage or (lambda _s: None)
     logging.getLogger("splink").setLevel(logging.ERROR)
     _check(records, other, settings)
     started = time.perf_counter()
     stats: dict[str, Any] = {"engine": settings.engine, "records": records.num_rows}
     t = time.perf_counter()
+    stage("normalizing")
     frames = [_featured(records).with_columns(pl.lit(0).alias("_dataset"))]
     if other is not None:
         frames.append(_featured(other).with_columns(pl.lit(1).alias("_dataset")))
@@ -251,6 +263,7 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
         if other is None and left.height < 2:
             continue
         saved = (models or {}).get(kind)
+        stage(f"{'scoring' if saved else 'training and scoring'} {kind} records")
         pairs, model, kind_stats, cands = _link_kind(kind, left, right if other is not None else None, settings,
                                                      saved, keep_candidates)
         model["common_addresses"] = common
@@ -260,6 +273,7 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
         if cands is not None:
             candidate_frames.append(cands.with_columns(pl.lit(kind).alias("kind")))
     t = time.perf_counter()
+    stage("clustering")
     empty = pl.from_arrow(PAIR_SCHEMA.empty_table())
     assert isinstance(empty, pl.DataFrame)
     pairs = pl.concat(pair_frames) if pair_frames else empty
@@ -278,8 +292,8 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
     stats["seconds"] = time.perf_counter() - started
     candidates = None
     if keep_candidates:
-        stats["representative_of"] = df.select("id", "rep").to_arrow()
         joined = pl.concat(candidate_frames) if candidate_frames else pl.DataFrame(
             {"id_l": [], "id_r": [], "kind": []}, schema={"id_l": pl.String, "id_r": pl.String, "kind": pl.String})
         candidates = joined.to_arrow()
-    return Linkage(pairs.to_arrow().cast(PAIR_SCHEMA), clusters, out_models, stats, candidates)
+    return Linkage(pairs.to_arrow().cast(PAIR_SCHEMA), clusters, out_models, stats, candidates,
+                   df.select("id", "rep").to_arrow())

@@ -27,6 +27,7 @@ KINDS = {"person": "person", "individual": "person", "organization": "organizati
 @dataclass
 class RecordFile:
     records: pa.Table
+    header: list[str] = field(default_factory=list)  # the file's columns, in its order (for the rejects file)
     rejects: list[Reject] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
@@ -98,4 +99,4 @@ def read_records(path: Path) -> RecordFile:
         rows.append(values)
     if not rows and not rejects:
         raise InvalidInput(f"{path} has a header and no rows")
-    return RecordFile(records_from_rows(rows) if rows else empty_records(), rejects, ignored)
+    return RecordFile(records_from_rows(rows) if rows else empty_records(), header, rejects, ignored)

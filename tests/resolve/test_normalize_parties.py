@@ -24,6 +24,8 @@ from pathways.world.variants import to_cyrillic
 
 ANY = st.text(max_size=60)
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10)
+# words a company name keeps as they are (no abbreviation, no legal form)
+PLAIN = WORD.filter(lambda w: normalize_company_name(f"xq {w} qx") == f"xq {w} qx")
 FIRST = st.sampled_from(N.US_FIRST + N.RU_FIRST + N.ES_FIRST)
 LAST = st.sampled_from(N.US_LAST + N.RU_LAST + N.ES_LAST)
 
@@ -65,7 +67,7 @@ def test_nicknames_and_transliterations_meet_the_canonical_name() -> None:
     assert normalize_person_name(to_cyrillic("Sergei Ivanov")) == "sergei ivanov"
 
 
-@given(st.lists(WORD, min_size=1, max_size=3), st.sampled_from(
+@given(st.lists(PLAIN, min_size=1, max_size=3), st.sampled_from(
     ["Co., Ltd.", "Company Limited", "CO LTD", "LLC", "L.L.C.", "Inc.", "GmbH", "S.A. de C.V.", "S.r.l.", "Pvt. Ltd.",
      "Ltd. Sti.", "K.K.", "B.V.", "AB", ""]))
 def test_legal_forms_do_not_change_a_company(words: list[str], form: str) -> None:
@@ -75,7 +77,7 @@ def test_legal_forms_do_not_change_a_company(words: list[str], form: str) -> Non
         assert looks_like_company(f"{base} {form}")
 
 
-@given(st.lists(WORD, min_size=1, max_size=3))
+@given(st.lists(PLAIN, min_size=1, max_size=3))
 def test_trade_abbreviations_and_spacing_meet(words: list[str]) -> None:
     base = " ".join(w.capitalize() for w in words)
     assert normalize_company_name(f"{base} Trdg Co") == normalize_company_name(f"{base} TRADING COMPANY")
