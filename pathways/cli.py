@@ -10,6 +10,7 @@ from pathways.core.settings import get_settings
 from pathways.identity.cli import offices_app, tokens_app, users_app
 from pathways.registry.cli import app as registry_app
 from pathways.report_cli import app as report_app
+from pathways.resolve.cli import app as resolve_app
 from pathways.screening.cli import app as screening_app
 from pathways.seizures.cli import app as seizures_app
 from pathways.store.cli import app as db_app
@@ -28,6 +29,7 @@ app.add_typer(tips_app, name="tips")
 app.add_typer(screening_app, name="screening")
 app.add_typer(seizures_app, name="seizures")
 app.add_typer(report_app, name="report")
+app.add_typer(resolve_app, name="resolve")
 
 
 @app.command()
