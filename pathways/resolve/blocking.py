@@ -18,19 +18,21 @@ _RULES: dict[str, tuple[str, ...]] = {
         "l.name_key = r.name_key",
         "l.last_n = r.last_n AND l.dob_n = r.dob_n",
         "l.first_n = r.first_n AND l.dob_n = r.dob_n",
-        "l.first_n = r.first_n AND l.last_sound = r.last_sound",
         "l.last_n = r.last_n AND l.first_sound = r.first_sound",
-        "l.first_n = r.first_n AND left(l.last_n, 3) = left(r.last_n, 3)",
-        "l.first_n = r.first_n AND right(l.last_n, 3) = right(r.last_n, 3)",
-        "l.last_n = r.last_n AND substr(l.first_n, 1, 1) = substr(r.first_n, 1, 1) AND "
-        "(length(l.first_n) = 1 OR length(r.first_n) = 1)",
+        # one typo in a family name leaves its first or its last four letters alone
+        "l.first_n = r.first_n AND left(l.last_n, 4) = left(r.last_n, 4)",
+        "l.first_n = r.first_n AND right(l.last_n, 4) = right(r.last_n, 4)",
+        # a typo in the name and another in the address: the house number and one name still agree
+        "l.house_n = r.house_n AND l.first_n = r.first_n",
+        "l.house_n = r.house_n AND l.last_n = r.last_n",
         f"l.street_n = r.street_n AND {_COMMON_ADDRESS_FREE}",
     ),
     "organization": (
         *_IDENTIFIERS,
         "l.name_key = r.name_key",
         "substr(l.name_key, 1, 10) = substr(r.name_key, 1, 10)",
-        "right(l.name_key, 10) = right(r.name_key, 10)",
+        "l.house_n = r.house_n AND left(l.name_key, 3) = left(r.name_key, 3)",
+        "l.house_n = r.house_n AND right(l.name_key, 3) = right(r.name_key, 3)",
         f"l.street_n = r.street_n AND {_COMMON_ADDRESS_FREE}",
     ),
     "address": (
@@ -81,16 +83,17 @@ def candidate_keys(record: dict[str, Any]) -> list[str]:
     if kind == "person":
         add("last_dob", get("last_n"), get("dob_n"))
         add("first_dob", first, get("dob_n"))
-        add("first_sound", first, get("last_sound"))
         add("last_first_sound", get("last_n"), get("first_sound"))
         last = get("last_n") or ""
-        add("first_last_head", first, last[:3])
-        add("first_last_tail", first, last[-3:])
-        add("last_initial", get("last_n"), first[:1])
+        add("first_last_head", first, last[:4])
+        add("first_last_tail", first, last[-4:])
+        add("house_first", get("house_n"), first)
+        add("house_last", get("house_n"), get("last_n"))
     elif kind == "organization":
         name_key = get("name_key") or ""
         add("name_head", name_key[:10])
-        add("name_tail", name_key[-10:])
+        add("house_name_head", get("house_n"), name_key[:3])
+        add("house_name_tail", get("house_n"), name_key[-3:])
     else:
         street = get("street_n") or ""
         add("street", street)

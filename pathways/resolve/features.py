@@ -33,7 +33,7 @@ from pathways.resolve.records import SCHEMA
 
 FEATURE_COLUMNS = ("entity_kind", "name_n", "name_key", "first_n", "middle_n", "last_n", "first_sound", "last_sound",
                    "dob_n", "phone_n",
-                   "email_n", "identifier_n", "country_n", "street_n", "unit_n", "city_n", "postcode_n")
+                   "email_n", "identifier_n", "country_n", "street_n", "house_n", "unit_n", "city_n", "postcode_n")
 _PERSONISH = re.compile(r"^[^\d@/&]+$")
 
 
@@ -112,6 +112,7 @@ def features(records: pa.Table) -> pa.Table:
                      ["name_n", "name_key", "first_n", "middle_n", "last_n", "first_sound", "last_sound"])
     df = _unique_map(df, ["address", "city", "state", "postcode", "country_n"], _address,
                      ["street_n", "unit_n", "city_n", "postcode_n"])
+    df = df.with_columns(pl.col("street_n").str.extract(r"\b(\d+[a-z]?)\b", 1).alias("house_n"))
     df = _unique_map(df, ["phone", "country_n"], _phone, ["phone_n"])
     df = _unique_map(df, ["identifier"], _identifier, ["identifier_n"])
     df = df.with_columns(

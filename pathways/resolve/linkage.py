@@ -197,20 +197,23 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
         linker, stats["timings"] = _train(splink_inputs, linker, kind, settings)
     stats["trained"] = saved is None and trainable
     t = time.perf_counter()
-    predictions = linker.inference.predict()
-    table = predictions.physical_name
-    count = linker.misc.query_sql(f"SELECT count(*) AS n FROM {table}", output_type="pandas")
+    # Blocked id pairs first (kept in Splink's cache, so predict scores them without blocking again): they
+    # give the pair count, and only the pairs at or above the review band are ever materialized with
+    # their columns.
+    blocked = linker.inference.compute_blocked_pairs_for_predict().physical_name
+    count = linker.misc.query_sql(f"SELECT count(*) AS n FROM {blocked}", output_type="pandas")
     stats["scored_pairs"] = int(count["n"].to_numpy()[0])
-    low = settings.review_band[0]
-    kept = linker.misc.query_sql(f"SELECT * FROM {table} WHERE match_probability >= {low}")
-    frame = pl.from_arrow(kept.as_pyarrow_table())
-    assert isinstance(frame, pl.DataFrame)
+    stats["blocking_seconds"] = time.perf_counter() - t
     candidates: pl.DataFrame | None = None
     if keep_candidates:
-        every = linker.misc.query_sql(f"SELECT id_l, id_r FROM {table}").as_pyarrow_table()
-        every_frame = pl.from_arrow(every)
+        every = linker.misc.query_sql(f"SELECT join_key_l AS id_l, join_key_r AS id_r FROM {blocked}")
+        every_frame = pl.from_arrow(every.as_pyarrow_table())
         assert isinstance(every_frame, pl.DataFrame)
-        candidates = every_frame
+        candidates = every_frame.with_columns(pl.col("id_l", "id_r").cast(pl.String).str.replace(r"^.*-__-", ""))
+    t = time.perf_counter()
+    predictions = linker.inference.predict(threshold_match_probability=settings.review_band[0])
+    frame = pl.from_arrow(predictions.as_pyarrow_table())
+    assert isinstance(frame, pl.DataFrame)
     stats["predict_seconds"] = time.perf_counter() - t
     model = linker.misc.save_model_to_json()
     t = time.perf_counter()
