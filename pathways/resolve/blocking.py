@@ -52,7 +52,8 @@ TRAINING_RULES: dict[str, tuple[str, ...]] = {
 DETERMINISTIC_RULES: dict[str, tuple[str, ...]] = {
     "person": ("l.name_key = r.name_key AND l.dob_n = r.dob_n", "l.email_n = r.email_n",
                "l.name_key = r.name_key AND l.street_n = r.street_n"),
-    "organization": ("l.name_key = r.name_key AND l.country_n = r.country_n", "l.email_n = r.email_n"),
+    "organization": ("l.name_key = r.name_key AND l.country_n = r.country_n", "l.email_n = r.email_n",
+                     "l.name_key = r.name_key AND l.street_n = r.street_n"),
     "address": ("l.street_n = r.street_n AND l.postcode_n = r.postcode_n",),
 }
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import Linker
 from splink.internals.exceptions import EMTrainingException, SplinkException
 
@@ -77,7 +78,7 @@ def _check(records: pa.Table, other: pa.Table | None, settings: LinkSettings) ->
         ids = table.column("id")
         if ids.null_count:
             raise InvalidInput("every record needs an id")
-        if len(pa.compute.unique(ids)) != len(ids):
+        if len(pc.unique(ids)) != len(ids):
             raise InvalidInput("record ids must be unique")
     if other is not None:
         clash = set(records.column("id").to_pylist()) & set(other.column("id").to_pylist())
