@@ -11,10 +11,11 @@ within a budget that grows with the mark's length. Results are cached per word.
 from __future__ import annotations
 
 import functools
+import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import ahocorasick
 from rapidfuzz.distance import OSA
@@ -133,12 +134,18 @@ def _fold_word(written: str) -> list[str]:
 _ONE_BESIDE_LETTER = re.compile(r"(?<=[^\W\d_])[1|]|[1|](?=[^\W\d_])")
 
 
-def _deletions(word: str, depth: int) -> Iterator[str]:
-    yield word
-    n = len(word)
-    for k in range(1, min(depth, n - 1) + 1):
-        for drop in combinations(range(n), k):
-            yield "".join(ch for i, ch in enumerate(word) if i not in drop)
+def deletions(word: str, depth: int) -> set[str]:
+    """The word and every string made by deleting up to ``depth`` of its letters (never all)."""
+    out, frontier = {word}, {word}
+    for _ in range(min(depth, len(word) - 1)):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _word_budget(length: int) -> int:
+    """Edits allowed in one word of a multi-word mark: at least one from four letters on."""
+    return max(typo_budget(length), 1 if length >= 4 else 0)
 
 
 class MarkMatcher:
@@ -147,13 +154,29 @@ class MarkMatcher:
     def __init__(self, specs: Iterable[MarkSpec], vocabulary: Iterable[str] = ()) -> None:
         """``vocabulary``: words that name goods (the recorded products and classes); like English
         words, they are never read as misspelled marks ("PARFUM" is not PARNUM)."""
-        self.specs = list(specs)
-        self.vocabulary = frozenset(vocabulary)
+        # the indexes are a million small lists: the cyclic collector would walk them again and
+        # again while they grow (three times the build's own work)
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._compile(list(specs), frozenset(vocabulary))
+        finally:
+            if paused:
+                gc.enable()
+        self._typo_cache: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._word_typo_cache: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    def _compile(self, specs: list[MarkSpec], vocabulary: frozenset[str]) -> None:
+        self.specs = specs
+        self.vocabulary = vocabulary
         self.automaton = ahocorasick.Automaton()
         self.folded: dict[int, str] = {}
-        self.deletes: dict[str, list[int]] = {}
+        deletes: defaultdict[str, list[int]] = defaultdict(list)
         keys: dict[str, list[int]] = {}
         self.plain_marks: dict[int, str] = {}
+        # multi-word marks by each of their words: word -> [(mark, position)]
+        self.multi: dict[int, list[str]] = {}
+        self.mark_words: dict[str, list[tuple[int, int]]] = {}
         for spec in self.specs:
             self.plain_marks[spec.index] = " " + _plain(spec.mark) + " "
             toks = words(spec.mark)
@@ -165,23 +188,26 @@ class MarkMatcher:
                 keys.setdefault(key, []).append(spec.index)
             budget = typo_budget(len(joined))
             if budget:
-                for variant in set(_deletions(joined, budget)):
-                    self.deletes.setdefault(variant, []).append(spec.index)
+                for variant in deletions(joined, budget):
+                    deletes[variant].append(spec.index)
+            if len(toks) >= 2:
+                self.multi[spec.index] = toks
+                for k, w in enumerate(toks):
+                    self.mark_words.setdefault(w, []).append((spec.index, k))
+        self.deletes = dict(deletes)
         for key, idx in keys.items():
             self.automaton.add_word(key, (len(key), tuple(idx)))
         if keys:
             self.automaton.make_automaton()
         self.exact_words = {k.strip() for k in keys if " " not in k.strip()}
-        # multi-word marks by each of their words: word -> [(mark, position)]
-        self.multi: dict[int, list[str]] = {}
-        self.mark_words: dict[str, list[tuple[int, int]]] = {}
-        for spec in self.specs:
-            toks = words(spec.mark)
-            if len(toks) >= 2:
-                self.multi[spec.index] = toks
-                for k, w in enumerate(toks):
-                    self.mark_words.setdefault(w, []).append((spec.index, k))
-        self._typo_cache: dict[str, tuple[tuple[int, int], ...]] = {}
+        # a deletion index over the words of multi-word marks: a misspelled word finds its marks
+        word_deletes: defaultdict[str, list[str]] = defaultdict(list)
+        for w in self.mark_words:
+            budget = _word_budget(len(w))
+            if budget:
+                for variant in deletions(w, budget):
+                    word_deletes[variant].append(w)
+        self.word_deletes = dict(word_deletes)
 
     def __len__(self) -> int:
         return len(self.folded)
@@ -193,7 +219,7 @@ class MarkMatcher:
         found: dict[int, int] = {}
         budget = typo_budget(len(word) + 1)
         if budget and word not in self.exact_words and word not in self.vocabulary and not is_word(word):
-            for variant in set(_deletions(word, budget)):
+            for variant in deletions(word, budget):
                 for idx in self.deletes.get(variant, ()):
                     if idx in found:
                         continue
@@ -207,6 +233,28 @@ class MarkMatcher:
         if len(self._typo_cache) > 500_000:
             self._typo_cache.clear()
         self._typo_cache[word] = result
+        return result
+
+    def _word_typos(self, word: str) -> tuple[tuple[str, int], ...]:
+        """Words of multi-word marks that this description word misspells, with the edits."""
+        cached = self._word_typo_cache.get(word)
+        if cached is not None:
+            return cached
+        found: dict[str, int] = {}
+        if len(word) >= 3 and not is_word(word) and word not in self.vocabulary:
+            for variant in deletions(word, _word_budget(len(word) + 2)):
+                for part in self.word_deletes.get(variant, ()):
+                    if part in found:
+                        continue
+                    allowed = _word_budget(len(part))
+                    if abs(len(part) - len(word)) <= allowed:
+                        d = OSA.distance(word, part, score_cutoff=allowed)
+                        if 0 < d <= allowed:
+                            found[part] = d
+        result = tuple(sorted(found.items()))
+        if len(self._word_typo_cache) > 500_000:
+            self._word_typo_cache.clear()
+        self._word_typo_cache[word] = result
         return result
 
     def match(self, description: str | None) -> Match:
@@ -252,23 +300,17 @@ class MarkMatcher:
                 continue
             for i, d in self._typos(word):
                 self._keep(best, MarkHit(i, TYPO, d, word))
-        # a multi-word mark with one word misspelled ("NORTHERN KNIGTHS"): anchored on a word written
-        # exactly, the window of the mark's length may differ from it in that one word
+        # a multi-word mark with one word misspelled ("NORTHERN KNIGTHS"): the misspelled word names the
+        # marks it may belong to; the window of the mark's length must match them in every other word
         for pos, word in enumerate(toks):
-            for i, k in self.mark_words.get(word, ()):
-                start = pos - k
-                parts = self.multi[i]
-                if start < 0 or start + len(parts) > len(toks) or start in covered:
-                    continue
-                window = toks[start : start + len(parts)]
-                wrong = [(w, p) for w, p in zip(window, parts, strict=True) if w != p]
-                if len(wrong) != 1:
-                    continue
-                w, p = wrong[0]
-                allowed = max(typo_budget(len(p)), 1 if len(p) >= 4 else 0)
-                if allowed and abs(len(w) - len(p)) <= allowed and not is_word(w) and w not in self.vocabulary:
-                    d = OSA.distance(w, p, score_cutoff=allowed)
-                    if 0 < d <= allowed:
+            for part, d in self._word_typos(word):
+                for i, k in self.mark_words[part]:
+                    start = pos - k
+                    parts = self.multi[i]
+                    if start < 0 or start + len(parts) > len(toks) or start in covered:
+                        continue
+                    window = toks[start : start + len(parts)]
+                    if all(w == p for j, (w, p) in enumerate(zip(window, parts, strict=True)) if j != k):
                         self._keep(best, MarkHit(i, TYPO, d, " ".join(window)))
 
     def specs_by_index(self, index: int) -> MarkSpec:

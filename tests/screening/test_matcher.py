@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+from itertools import combinations
 
-from pathways.screening.matcher import DISGUISED, EXACT, TYPO, MarkMatcher, MarkSpec, typo_budget, words
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pathways.screening.matcher import (
+    DISGUISED,
+    EXACT,
+    TYPO,
+    MarkMatcher,
+    MarkSpec,
+    deletions,
+    typo_budget,
+    words,
+)
 
 MATCHER = MarkMatcher([MarkSpec(0, "TMK 26-00001", "R1", "VELTRANO"), MarkSpec(1, "TMK 26-00002", "R2",
                        "NORTHERN KNIGHTS"), MarkSpec(2, "TMK 26-00003", "R3", "ERRAC"),
@@ -59,3 +72,19 @@ def test_typo_budget_grows_with_length() -> None:
     assert [typo_budget(n) for n in (3, 4, 5, 11, 12, 15)] == [0, 0, 1, 1, 2, 2]
     assert kinds("NIKA shoes") == {}  # four letters: exact only
     assert words("1:1 G R A I L T U M style 1234") == ["#", "GRAILTUM", "STYLE", "#"]
+
+
+@given(st.text(alphabet="ABCDEFGHIJ", min_size=1, max_size=9), st.integers(min_value=0, max_value=2))
+def test_deletions_are_every_way_to_drop_up_to_the_budget(word: str, depth: int) -> None:
+    expected = {word} | {"".join(ch for i, ch in enumerate(word) if i not in drop)
+                         for k in range(1, min(depth, len(word) - 1) + 1) for drop in combinations(range(len(word)), k)}
+    assert deletions(word, depth) == expected
+
+
+def test_any_one_word_of_a_longer_mark_may_be_misspelled() -> None:
+    m = MarkMatcher([MarkSpec(0, "TMK 26-00001", "R1", "HOUSE OF QUELAARI BRANDS")])
+    assert [(h.kind, h.shown) for h in m.match("HOUSE OF QUELARI BRANDS scarf").hits] == [
+        (TYPO, "HOUSE OF QUELARI BRANDS")]
+    assert [(h.kind, h.shown) for h in m.match("HOUSE OF QUELAARI BRNADS scarf").hits] == [
+        (TYPO, "HOUSE OF QUELAARI BRNADS")]
+    assert m.match("HOUSE OF QUELARI BRNADS scarf").hits == []  # two words wrong: not this mark
