@@ -9,6 +9,7 @@ combination; everything per line is a vectorized Polars expression.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import polars as pl
@@ -17,6 +18,7 @@ from rapidfuzz import fuzz
 
 from pathways.screening.catalog import Catalog, RecFacts, core_name, matcher_for
 from pathways.screening.matcher import DISGUISED, EXACT, TYPO
+from pathways.screening.memo import Memo
 from pathways.screening.rules import Rules
 
 HITS_SCHEMA = pa.schema([
@@ -32,21 +34,9 @@ PARTY_FIELDS = ("importer_name", "importer_address", "shipper_name", "shipper_ad
                 "consignee_address")
 SAMPLE_SEED = 20240401
 
-_shipper_cache: dict[tuple[int, str], bool] = {}
-# Descriptions repeat from chunk to chunk and day to day: a worker keeps what it matched (per catalog).
-_MATCHES: dict[str, Any] = {}
-
-
 def _shipper_ok(rec: RecFacts, shipper: str) -> bool:
-    key = (rec.index, shipper)
-    hit = _shipper_cache.get(key)
-    if hit is None:
-        core = core_name(shipper)
-        hit = bool(core) and any(core == m or fuzz.token_set_ratio(core, m) >= 90 for m in rec.makers)
-        if len(_shipper_cache) > 1_000_000:
-            _shipper_cache.clear()
-        _shipper_cache[key] = hit
-    return hit
+    core = core_name(shipper)
+    return bool(core) and any(core == m or fuzz.token_set_ratio(core, m) >= 90 for m in rec.makers)
 
 
 def party_key_expr(col: str) -> pl.Expr:
@@ -67,145 +57,149 @@ def match_key(col: str = "description") -> pl.Expr:
             .str.replace_all(r"(?:^|\s)\d+(?:[.,]\d+)*(?:\s|$)", " # "))
 
 
-def _match_descriptions(df: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
+def _weighted(reason: str, weight: float) -> str:
+    return f"{reason} ({weight:+g})"
+
+
+# Per process, per catalog and rules: what each description matched (one row per hit, or one row
+# with no recordation), and each recordation's facts against a line's values.
+_DESCRIPTIONS = Memo(["description"])
+_FACTS = {name: Memo(on) for name, on in (("shipper", ["rec", "shipper_name"]), ("origin", ["rec", "origin_country"]),
+                                          ("hts", ["rec", "hts_code"]),
+                                          ("msrp", ["rec", "description", "hts_code"]))}
+_DESCRIPTION_SCHEMA = {"description": pl.String, "rec": pl.Int64, "desc_score": pl.Float64, "desc_rules": pl.String,
+                       "desc_reasons": pl.String}
+
+
+def _match_descriptions(new: pl.DataFrame, catalog: Catalog, rules: Rules) -> pl.DataFrame:
+    """Rows for descriptions not seen before: the mark hit and the wording around it, scored and
+    explained (the part of a line's score its description alone decides)."""
     matcher = matcher_for(catalog)
-    rows: dict[str, list[Any]] = {k: [] for k in ("description", "rec", "kind", "distance", "shown", "imitation",
-                                                  "compat")}
-    if _MATCHES.get("") != catalog.digest:
-        _MATCHES.clear()
-        _MATCHES[""] = catalog.digest
-    for desc in df.get_column("description").unique().to_list():
-        m = _MATCHES.get(desc)
-        if m is None:
-            m = matcher.match(desc)
-            if len(_MATCHES) > 1_000_000:
-                _MATCHES.clear()
-                _MATCHES[""] = catalog.digest
-            _MATCHES[desc] = m
-        for h in m.hits:
+    w = rules.w
+    rows: dict[str, list[Any]] = {k: [] for k in _DESCRIPTION_SCHEMA}
+    for desc in new.get_column("description").to_list():
+        m = matcher.match(desc)
+        if not m.hits:
             rows["description"].append(desc)
-            rows["rec"].append(h.index)
-            rows["kind"].append(h.kind)
-            rows["distance"].append(h.distance)
-            rows["shown"].append(h.shown)
-            rows["imitation"].append(", ".join(m.imitation))
-            rows["compat"].append(", ".join(m.compatibility))
-    return pl.DataFrame(rows, schema={"description": pl.String, "rec": pl.Int64, "kind": pl.String,
-                                      "distance": pl.Int64, "shown": pl.String, "imitation": pl.String,
-                                      "compat": pl.String})
+            for k in ("rec", "desc_score", "desc_rules", "desc_reasons"):
+                rows[k].append(None)
+            continue
+        imitation, compat = ", ".join(m.imitation), ", ".join(m.compatibility)
+        for h in m.hits:
+            rec = catalog.recs[h.index]
+            name = MARK_RULES[h.kind]
+            if h.kind == EXACT:
+                why = f"mark {rec.mark} ({rec.record_number}) as recorded"
+            elif h.kind == DISGUISED:
+                why = f"mark {rec.mark} ({rec.record_number}) behind look-alike characters, digits or spacing"
+            else:
+                why = f"mark {rec.mark} ({rec.record_number}) misspelled as {h.shown} ({h.distance} edit(s))"
+            score, names, reasons = 0.0 + w(name), [name], [_weighted(why, w(name))]
+            if imitation:
+                score += w("imitation_phrase")
+                names.append("imitation_phrase")
+                reasons.append(_weighted(f"imitation wording: {imitation}", w("imitation_phrase")))
+            if compat:
+                score += w("compatibility_phrase")
+                names.append("compatibility_phrase")
+                reasons.append(_weighted(f"compatibility wording ({compat}): the mark may only name what the goods "
+                                         "fit", w("compatibility_phrase")))
+            for k, v in (("description", desc), ("rec", h.index), ("desc_score", score),
+                         ("desc_rules", "|".join(names)), ("desc_reasons", "\n".join(reasons))):
+                rows[k].append(v)
+    return pl.DataFrame(rows, schema=_DESCRIPTION_SCHEMA)
 
 
-_FACTS: dict[tuple[str, int, str], Any] = {}
+MARK_RULES = {EXACT: "mark_exact", DISGUISED: "mark_disguised", TYPO: "mark_typo"}
 
 
-def _fact(kind: str, rec: int, value: str, compute: Any) -> Any:
-    key = (kind, rec, value)
-    hit = _FACTS.get(key, _FACTS)
-    if hit is _FACTS:
-        if len(_FACTS) > 2_000_000:
-            _FACTS.clear()
-        hit = _FACTS[key] = compute()
-    return hit
-
-
-def _facts(lh: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
-    """The recordation's checks, each computed once per distinct (recordation, value) and remembered
-    by the worker across chunks: shipper, origin, HTS chapter, and the product's MSRP."""
+def _fact_rows(name: str, keys: pl.DataFrame, *, catalog: Catalog) -> pl.DataFrame:
+    """A recordation's check against new (recordation, value) keys: whether it holds and, if not, why."""
     recs = catalog.recs
-    if _FACTS.get(("", -1, "")) != catalog.digest:
-        _FACTS.clear()
-        _FACTS[("", -1, "")] = catalog.digest
-        _shipper_cache.clear()
+    ok: list[bool] = []
+    why: list[str | None] = []
+    if name == "msrp":
+        prices = []
+        for rec, desc, hts in keys.iter_rows():
+            r = recs[rec]
+            p = r.product_for(desc or "", hts or "")
+            # a product not identified is valued at the recordation's cheapest, so "far below" stays far below
+            prices.append(p.msrp if p else min((x.msrp for x in r.products), default=r.msrp))
+        return keys.with_columns(pl.Series("msrp", prices, pl.Float64))
+    for rec, value in keys.iter_rows():
+        r, v = recs[rec], value or ""
+        if name == "shipper":
+            good = _shipper_ok(r, v)
+            text = f"shipper {v} is not an authorized manufacturer or licensee of {r.mark}"
+        elif name == "origin":
+            good = not r.countries or v in r.countries
+            text = f"origin {v} is not among the authorized countries of {r.mark} ({', '.join(sorted(r.countries))})"
+        else:
+            good = not r.chapters or v[:2] in r.chapters
+            text = (f"HTS {v} does not fit the goods recorded for {r.mark} "
+                    f"(classes {', '.join(str(c) for c in r.classes)})")
+        ok.append(good)
+        why.append(None if good else text)
+    return keys.with_columns(pl.Series(f"{name}_ok", ok, pl.Boolean), pl.Series(f"{name}_why", why, pl.String))
 
-    def table(cols: list[str], name: str, dtype: pl.DataType, fn: Any) -> pl.DataFrame:
-        keys = lh.select(cols).unique()
-        values = [_fact(name, rec, "\x1f".join(str(v or "") for v in rest), lambda r=rec, x=rest: fn(recs[r], *x))
-                  for rec, *rest in keys.iter_rows()]
-        return keys.with_columns(pl.Series(name, values, dtype))
 
-    def msrp(r: RecFacts, desc: str | None, hts: str | None) -> float | None:
-        p = r.product_for(desc or "", hts or "")
-        # a product not identified is valued at the recordation's cheapest, so "far below" stays far below
-        return p.msrp if p else min((x.msrp for x in r.products), default=r.msrp)
-
-    out = lh
-    for cols, name, dtype, fn in (
-        (["rec", "shipper_name"], "shipper_ok", pl.Boolean(), lambda r, v: _shipper_ok(r, v or "")),
-        (["rec", "origin_country"], "origin_ok", pl.Boolean(),
-         lambda r, v: not r.countries or (v or "") in r.countries),
-        (["rec", "hts_code"], "hts_ok", pl.Boolean(), lambda r, v: not r.chapters or (v or "")[:2] in r.chapters),
-        (["rec", "description", "hts_code"], "msrp", pl.Float64(), msrp),
-    ):
-        out = out.join(table(cols, name, dtype, fn), on=cols, how="left")
-    return out
+_REC_TABLES: dict[str, pl.DataFrame] = {}
 
 
 def _rec_table(catalog: Catalog) -> pl.DataFrame:
-    recs = catalog.recs
-    return pl.DataFrame({
-        "rec": [r.index for r in recs], "record_number": [r.record_number for r in recs],
-        "mark": [r.mark for r in recs], "countries": [", ".join(sorted(r.countries)) for r in recs],
-        "classes": [", ".join(str(c) for c in r.classes) for r in recs], "gray": [r.gray_market for r in recs],
-    }, schema={"rec": pl.Int64, "record_number": pl.String, "mark": pl.String, "countries": pl.String,
-               "classes": pl.String, "gray": pl.Boolean})
+    table = _REC_TABLES.get(catalog.digest)
+    if table is None:
+        _REC_TABLES.clear()
+        recs = catalog.recs
+        table = _REC_TABLES[catalog.digest] = pl.DataFrame({
+            "rec": [r.index for r in recs], "record_number": [r.record_number for r in recs],
+            "until": [r.in_force_until for r in recs], "gray": [r.gray_market for r in recs],
+            "gray_why": [f"gray-market (Lever rule) protection of {r.mark} applies to goods made abroad" for r in recs],
+        }, schema={"rec": pl.Int64, "record_number": pl.String, "until": pl.Date, "gray": pl.Boolean,
+                   "gray_why": pl.String})
+    return table
+
+
+_NO_MARKS = {"line_id": pl.String, "mark_score": pl.Float64, "mark_rules": pl.String, "mark_reasons": pl.String,
+             "recordation_numbers": pl.String}
 
 
 def _mark_scores(df: pl.DataFrame, catalog: Catalog, rules: Rules) -> pl.DataFrame:
     """One row per line with a mark hit: its best recordation's score, rules and reasons."""
-    dh = _match_descriptions(df, catalog)
-    cols = ["line_id", "arrival_date", "description", "shipper_name", "origin_country", "hts_code", "unit_value_usd"]
-    lh = df.select(cols).join(dh, on="description", how="inner")
+    owner = f"{catalog.digest}:{sorted(rules.weights.items())}"
+    _DESCRIPTIONS.reset(owner)
+    known = _DESCRIPTIONS.lookup(df, lambda new: _match_descriptions(new, catalog, rules))
+    lh = df.join(known.filter(pl.col("rec").is_not_null()), on="description", how="inner")
     if lh.height == 0:
-        return pl.DataFrame(schema={"line_id": pl.String, "mark_score": pl.Float64, "mark_rules": pl.String,
-                                    "mark_reasons": pl.String, "recordation_numbers": pl.String})
-    until = pl.DataFrame({"rec": [r.index for r in catalog.recs], "until": [r.in_force_until for r in catalog.recs]},
-                         schema={"rec": pl.Int64, "until": pl.Date})
-    lh = lh.join(until, on="rec", how="left").filter(
+        return pl.DataFrame(schema=_NO_MARKS)
+    lh = lh.join(_rec_table(catalog), on="rec", how="left").filter(
         pl.col("until").is_null() | pl.col("arrival_date").is_null() | (pl.col("arrival_date") <= pl.col("until")))
-    lh = _facts(lh, catalog).join(_rec_table(catalog), on="rec", how="left")
+    for name, memo in _FACTS.items():
+        memo.reset(owner)
+        lh = lh.join(memo.lookup(lh, functools.partial(_fact_rows, name, catalog=catalog)), on=memo.on, how="left")
     w = rules.w
     ratio = pl.col("unit_value_usd") / pl.col("msrp")
-    compat = pl.col("compat") != ""
-    imit = pl.col("imitation") != ""
-    under = pl.col("msrp").is_not_null() & (pl.col("msrp") > 0) & (ratio < rules.undervalued_ratio)
+    under = (pl.col("msrp").is_not_null() & (pl.col("msrp") > 0) & (ratio < rules.undervalued_ratio)).fill_null(False)
     gray = pl.col("gray") & pl.col("origin_ok") & pl.col("shipper_ok").not_()
-    parts: list[tuple[str, pl.Expr, float, pl.Expr]] = [
-        ("mark_exact", pl.col("kind") == EXACT, w("mark_exact"),
-         pl.format("mark {} ({}) as recorded", pl.col("mark"), pl.col("record_number"))),
-        ("mark_disguised", pl.col("kind") == DISGUISED, w("mark_disguised"),
-         pl.format("mark {} ({}) behind look-alike characters, digits or spacing", pl.col("mark"),
-                   pl.col("record_number"))),
-        ("mark_typo", pl.col("kind") == TYPO, w("mark_typo"),
-         pl.format("mark {} ({}) misspelled as {} ({} edit(s))", pl.col("mark"), pl.col("record_number"),
-                   pl.col("shown"), pl.col("distance"))),
-        ("imitation_phrase", imit, w("imitation_phrase"), pl.format("imitation wording: {}", pl.col("imitation"))),
-        ("compatibility_phrase", compat, w("compatibility_phrase"),
-         pl.format("compatibility wording ({}): the mark may only name what the goods fit", pl.col("compat"))),
-        ("unauthorized_origin", pl.col("origin_ok").not_(), w("unauthorized_origin"),
-         pl.format("origin {} is not among the authorized countries of {} ({})", pl.col("origin_country"),
-                   pl.col("mark"), pl.col("countries"))),
-        ("unauthorized_shipper", pl.col("shipper_ok").not_(), w("unauthorized_shipper"),
-         pl.format("shipper {} is not an authorized manufacturer or licensee of {}", pl.col("shipper_name"),
-                   pl.col("mark"))),
-        ("hts_mismatch", pl.col("hts_ok").not_(), w("hts_mismatch"),
-         pl.format("HTS {} does not fit the goods recorded for {} (classes {})", pl.col("hts_code"),
-                   pl.col("mark"), pl.col("classes"))),
-        ("undervalued", under, w("undervalued"),
-         pl.format("declared {} USD a unit, {}% of the {} USD MSRP", pl.col("unit_value_usd").round(2),
-                   (ratio * 100).round(0).cast(pl.Int64), pl.col("msrp").round(2))),
-        ("gray_market", gray, w("gray_market"),
-         pl.format("gray-market (Lever rule) protection of {} applies to goods made abroad", pl.col("mark"))),
+    checks: list[tuple[str, pl.Expr, pl.Expr]] = [
+        ("unauthorized_origin", pl.col("origin_ok").not_(), pl.col("origin_why")),
+        ("unauthorized_shipper", pl.col("shipper_ok").not_(), pl.col("shipper_why")),
+        ("hts_mismatch", pl.col("hts_ok").not_(), pl.col("hts_why")),
+        ("undervalued", under, pl.format("declared {} USD a unit, {}% of the {} USD MSRP",
+                                         pl.col("unit_value_usd").round(2), (ratio * 100).round(0).cast(pl.Int64),
+                                         pl.col("msrp").round(2))),
+        ("gray_market", gray, pl.col("gray_why")),
     ]
-    score = pl.lit(0.0)
-    for _, cond, weight, _ in parts:
-        score = score + pl.when(cond.fill_null(False)).then(pl.lit(weight)).otherwise(0.0)
-    lh = lh.with_columns(
-        score.alias("hit_score"),
-        pl.concat_list([pl.when(c.fill_null(False)).then(pl.lit(n)) for n, c, _, _ in parts])
-        .list.drop_nulls().list.join("|").alias("hit_rules"),
-        pl.concat_list([pl.when(c.fill_null(False)).then(pl.format("{} ({})", r,
-                        pl.lit(f"{wt:+g}"))) for _, c, wt, r in parts])
-        .list.drop_nulls().list.join("\n").alias("hit_reasons"),
+    score = pl.col("desc_score")
+    for name, cond, _ in checks:
+        score = score + pl.when(cond).then(pl.lit(w(name))).otherwise(0.0)
+    lh = lh.select(
+        "line_id", "record_number", score.alias("hit_score"),
+        pl.concat_str([pl.col("desc_rules"), *[pl.when(c).then(pl.lit(n)) for n, c, _ in checks]],
+                      separator="|", ignore_nulls=True).alias("hit_rules"),
+        pl.concat_str([pl.col("desc_reasons"), *[pl.when(c).then(pl.concat_str([r, pl.lit(f" ({w(n):+g})")]))
+                                                 for n, c, r in checks]],
+                      separator="\n", ignore_nulls=True).alias("hit_reasons"),
     )
     lh = lh.sort(["line_id", "hit_score", "record_number"], descending=[False, True, False])
     return lh.group_by("line_id", maintain_order=True).agg(
@@ -247,32 +241,36 @@ def score_chunk(table: pa.Table, catalog: Catalog, rules: Rules) -> tuple[pa.Tab
     assert isinstance(df, pl.DataFrame)
     keyed = df.select("line_id", "arrival_date", match_key().alias("description"), "shipper_name",
                       "origin_country", "hts_code", "unit_value_usd")
-    marks = _mark_scores(keyed, catalog, rules)
-    out = df.select("line_id").join(marks, on="line_id", how="left")
+    # only lines with a mark hit, a party history or a chance of the compliance sample can be hits
+    out = _mark_scores(keyed, catalog, rules)
     hist = _history_scores(df, catalog, rules)
     if hist is not None:
-        out = out.join(hist, on="line_id", how="left")
+        out = out.join(hist, on="line_id", how="full", coalesce=True)
     else:
         out = out.with_columns(pl.lit(None, pl.Float64).alias("history_score"),
                                pl.lit(None, pl.String).alias("history_reason"))
-    raw = pl.col("mark_score").fill_null(0.0) + pl.col("history_score").fill_null(0.0)
     u = (pl.col("line_id").hash(seed=SAMPLE_SEED) % 1_000_003).cast(pl.Float64) / 1_000_003.0
+    drawn = df.select("line_id").filter(u < rules.sample_rate).join(out.select("line_id"), on="line_id", how="anti")
+    out = pl.concat([out, drawn], how="diagonal")
+    raw = pl.col("mark_score").fill_null(0.0) + pl.col("history_score").fill_null(0.0)
     out = out.with_columns(raw.clip(0.0, 100.0).round(1).alias("score"))
     out = out.with_columns((pl.col("score") >= rules.threshold).alias("targeted"))
     out = out.with_columns((pl.col("targeted").not_() & (u < rules.sample_rate)).alias("sampled"))
-    reasons = pl.concat_list([
+    reasons = pl.concat_str([
         pl.col("mark_reasons"), pl.col("history_reason"),
         pl.when(pl.col("sampled")).then(pl.lit(f"compliance sample ({rules.sample_rate:.1%} of unflagged lines)")),
-    ]).list.drop_nulls().list.join("\n")
-    rule_tokens = pl.concat_list([
+    ], separator="\n", ignore_nulls=True)
+    rule_tokens = pl.concat_str([
         pl.col("mark_rules"), pl.when(pl.col("history_score") > 0).then(pl.lit("party_history")),
         pl.when(pl.col("sampled")).then(pl.lit("sample")),
-    ]).list.drop_nulls().list.join("|")
+    ], separator="|", ignore_nulls=True)
     out = out.filter((pl.col("score") > 0) | pl.col("sampled")).with_columns(
         reasons.alias("reasons"),
         pl.when(rule_tokens != "").then(pl.format("|{}|", rule_tokens)).otherwise(pl.lit("")).alias("rules"),
         pl.col("recordation_numbers").fill_null(""),
     )
     hits = out.select([f.name for f in HITS_SCHEMA]).sort("line_id")
-    targets = df.join(hits.filter(pl.col("targeted") | pl.col("sampled")), on="line_id", how="inner")
+    queued = hits.filter(pl.col("targeted") | pl.col("sampled"))
+    targets = df.filter(pl.col("line_id").is_in(queued.get_column("line_id").implode())).join(
+        queued, on="line_id", how="inner")
     return hits.to_arrow().cast(HITS_SCHEMA), targets.to_arrow()
