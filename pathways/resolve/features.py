@@ -47,11 +47,10 @@ def _unique_map(df: pl.DataFrame, keys: Sequence[str], fn: Callable[..., tuple[A
     return df.join(mapped, on=list(keys), how="left", nulls_equal=True, maintain_order="left")
 
 
-def _kind(kind: str | None, name: str | None, first: str | None, last: str | None, dob: str | None,
-          address: str | None) -> tuple[str]:
+def _kind(kind: str | None, name: str | None, personal: bool, address: bool) -> tuple[str]:
     if kind:
         return (kind,)
-    if first or last or dob:
+    if personal:
         return ("person",)
     if not name:
         return ("address" if address else "organization",)
@@ -107,7 +106,9 @@ def features(records: pa.Table) -> pa.Table:
     df = pl.from_arrow(records.select(list(SCHEMA.names)).cast(SCHEMA))
     assert isinstance(df, pl.DataFrame)
     df = _unique_map(df, ["country"], _country, ["country_n"])
-    df = _unique_map(df, ["kind", "name", "first_name", "last_name", "dob", "address"], _kind, ["entity_kind"])
+    df = df.with_columns(pl.any_horizontal(pl.col("first_name", "last_name", "dob").is_not_null()).alias("_personal"),
+                         pl.col("address").is_not_null().alias("_address"))
+    df = _unique_map(df, ["kind", "name", "_personal", "_address"], _kind, ["entity_kind"])
     df = _unique_map(df, ["entity_kind", "name", "first_name", "last_name"], _name,
                      ["name_n", "name_key", "first_n", "middle_n", "last_n", "first_sound", "last_sound"])
     df = _unique_map(df, ["address", "city", "state", "postcode", "country_n"], _address,
@@ -115,8 +116,6 @@ def features(records: pa.Table) -> pa.Table:
     df = df.with_columns(pl.col("street_n").str.extract(r"\b(\d+[a-z]?)\b", 1).alias("house_n"))
     df = _unique_map(df, ["phone", "country_n"], _phone, ["phone_n"])
     df = _unique_map(df, ["identifier"], _identifier, ["identifier_n"])
-    df = df.with_columns(
-        pl.col("dob").map_elements(normalize_date, return_dtype=pl.String).alias("dob_n"),
-        pl.col("email").map_elements(normalize_email, return_dtype=pl.String).alias("email_n"),
-    )
+    df = _unique_map(df, ["dob"], lambda dob: (normalize_date(dob) if dob else None,), ["dob_n"])
+    df = _unique_map(df, ["email"], lambda email: (normalize_email(email) if email else None,), ["email_n"])
     return df.select([*SCHEMA.names, *FEATURE_COLUMNS]).to_arrow()
