@@ -1,12 +1,13 @@
 """Bulk import of the large world's 1,000,000 tips: extraction, dedup, priority and routing.
 
-Imports ``tips.jsonl`` of a large world (generated with ``pathways world generate --seed 1 --scale
-large`` if ``--world`` has none) into a fresh database, then measures dedup pairwise precision and
-recall and routing accuracy against the world's truth. Reports wall time, rate, the peak RSS of the
-importer and of its extraction workers, and the machine load (``uptime``).
+Imports ``tips.jsonl`` of the large world (``bench/tips_store.py`` generates it once per seed) into a
+fresh database, then measures dedup pairwise precision and recall and routing accuracy against the
+world's truth. Reports wall time, rate, the peak RSS of the importer and of its extraction workers,
+and the machine load (``uptime``). A whole-world run leaves its database as the cached store that
+``bench/tips_intake.py`` runs against.
 
 Writes bench/results/tips_bulk.json (one entry per database). Usage:
-``.venv/bin/python bench/tips_bulk.py [--world DIR] [--limit N] [--postgres] [--keep DB_PATH]``.
+``.venv/bin/python bench/tips_bulk.py [--seed 1] [--limit N] [--postgres]``.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-PG_ADMIN = os.environ.get("PATHWAYS_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(HERE))
+import tips_store  # noqa: E402  (a sibling script)
 
 
 def _peak_mib() -> tuple[float, float]:
@@ -95,27 +96,33 @@ def run(world: Path, url: str, var_dir: Path, limit: int | None) -> dict[str, An
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--world", type=Path, default=Path("/tmp/pathways-large-world"))
-    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=1, help="the large world's seed")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N tips, into a throwaway database")
     ap.add_argument("--postgres", action="store_true")
-    ap.add_argument("--keep", type=Path, default=None, help="SQLite: keep the loaded database here")
     args = ap.parse_args()
-    if not (args.world / "tips.jsonl").exists():
-        subprocess.run([sys.executable, "-m", "pathways.cli", "world", "generate", "--seed", "1", "--scale", "large",
-                        "--out", str(args.world), "--format", "csv"], check=True)
+    world = tips_store.world_dir(args.seed)
+    key = "postgresql" if args.postgres else "sqlite"
     tmp = Path(tempfile.mkdtemp(prefix="pathways-bench-tips-"))
-    if args.postgres:
-        name = f"pathways_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        url, key = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", "postgresql"
-    else:
-        db = args.keep or tmp / "bench.db"
-        url, key = f"sqlite:///{db}", "sqlite"
-    result = run(args.world, url, tmp / "var", args.limit)
-    result.update({"database": key, "python": platform.python_version(), "machine": platform.machine(),
-                   "cpus": os.cpu_count()})
+    drop = None
+    if args.limit:
+        if args.postgres:
+            url = tips_store.PG_ADMIN.rsplit("/", 1)[0] + f"/pathways_bench_{uuid.uuid4().hex[:8]}"
+            tips_store.recreate(url)
+            drop = url
+        else:
+            url = f"sqlite:///{tmp / 'bench.db'}"
+    else:  # the whole world: kept as the store the intake benchmark runs against
+        url = tips_store.store_url(key, args.seed)
+        tips_store.recreate(url)
+    try:
+        result = run(world, url, tmp / "var", args.limit)
+    finally:
+        if drop:
+            admin = create_engine(tips_store.PG_ADMIN, isolation_level="AUTOCOMMIT")
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{drop.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    result.update({"database": key, "world_seed": args.seed, "python": platform.python_version(),
+                   "machine": platform.machine(), "cpus": os.cpu_count()})
     out = HERE / "results" / "tips_bulk.json"
     data = json.loads(out.read_text()) if out.exists() else {}
     data[key] = result

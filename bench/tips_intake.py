@@ -1,13 +1,14 @@
 """Online intake: single tips through ``POST /api/tips`` at a sustained 100 per second for 60 seconds,
 on loopback, against a store that already holds 1,000,000 tips; on SQLite and on PostgreSQL.
 
-The store is filled fast with Core inserts (tips with their bundles, referrals and dedup keys, one
-audit ``load`` event), not through the intake path. Each request then carries a real tip from a small
-world (new external_id, received now), so extraction, the key-index lookups among the million, the
-bundling, priority, routing, mentions and the audit chain all run per request. Open loop: request i
-is sent at t0 + i/rate whatever the earlier ones did, so latency includes queueing.
+The store is the large world's 1,000,000 tips bulk-imported by ``bench/tips_bulk.py`` and cached
+per seed and database (``bench/tips_store.py``); it is built only when missing. Each request carries
+a real tip from a small world (new external_id, received now), so extraction, the key-index look-ups
+among the million, bundling, priority, routing, mentions and the audit chain all run per request.
+Open loop: request i is sent at t0 + i/rate whatever the earlier ones did, so latency includes
+queueing.
 
-Writes bench/results/tips_intake.json. Usage: ``.venv/bin/python bench/tips_intake.py [--fill 1000000]
+Writes bench/results/tips_intake.json. Usage: ``.venv/bin/python bench/tips_intake.py [--seed 1]
 [--rate 100] [--seconds 60] [--no-postgres] [--no-sqlite]``.
 """
 
@@ -24,74 +25,15 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-PG_ADMIN = os.environ.get("PATHWAYS_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-def fill(n: int) -> float:
-    """n tips, n bundles and referrals, 4 keys per tip, straight into the tables; returns seconds."""
-    import random
-
-    from sqlalchemy import insert
-
-    from pathways.core.ids import new_id
-    from pathways.core.policy import system_viewer
-    from pathways.identity import service as identity
-    from pathways.resolve.mentions import marking_columns
-    from pathways.store.audit import record_event
-    from pathways.store.session import unit_of_work
-    from pathways.tips import store as tstore
-    from pathways.tips.models import Referral, Tip, TipBundle, TipKey
-
-    t0 = time.perf_counter()
-    rng = random.Random(1)
-    with unit_of_work(system_viewer("bench")) as s:
-        viewer = system_viewer("bench", identity.agency(s).id)
-        identity.load_offices(s, viewer)
-    with unit_of_work(viewer) as s:
-        specs, office_ids = tstore.offices(s)
-        codes = [o.code for o in specs]
-        load_id = new_id()
-        m = marking_columns(tstore.tip_markings(s, None))
-        base = datetime(2022, 1, 1, tzinfo=UTC)
-        step = 50_000
-        for start in range(0, n, step):
-            tips, bundles, refs, keys = [], [], [], []
-            for i in range(start, min(n, start + step)):
-                tid, bid = new_id(), new_id()
-                at = base + timedelta(seconds=i * 150)
-                code = codes[i % len(codes)]
-                mm = {**m, "owner_office_id": office_ids[code]}
-                bundles.append({**mm, "id": bid, "number": f"BND 00-{i:08d}", "category": "other", "report_count": 1,
-                                "first_at": at, "last_at": at, "office_code": code, "priority": "normal",
-                                "priority_score": 5, "priority_reasons": "[]", "load_id": load_id, "created_at": at})
-                refs.append({**mm, "id": new_id(), "bundle_id": bid, "office_code": code, "status": "disposed",
-                             "priority": "normal", "sent_at": at, "due_at": at, "acted_at": at, "decline_reason": "",
-                             "disposition": "no_action", "disposition_note": "", "load_id": load_id})
-                tips.append({**mm, "id": tid, "number": f"TIP 00-{i:08d}", "source": "fill", "external_id": str(i),
-                             "channel": "email", "received_at": at, "category": "other", "category_reason": "fill",
-                             "narrative": f"filler report {i} about a warehouse", "location": "{}", "subjects": "[]",
-                             "office_code": code, "routing_reason": "", "routing_flag": "", "priority": "normal",
-                             "priority_score": 5, "priority_reasons": "[]", "bundle_id": bid, "bundle_reason": "",
-                             "identifiers": f"phone:+1202{rng.randrange(10**7):07d}", "signature": None,
-                             "receipt_code": None, "passphrase_hash": None, "load_id": load_id, "created_at": at})
-                for k in (f"phone:+1202{rng.randrange(10**7):07d}", f"email:u{i}@fill.example",
-                          f"lsh{rng.randrange(10)}:{rng.getrandbits(64):016x}",
-                          f"lsh{rng.randrange(10)}:{rng.getrandbits(64):016x}"):
-                    keys.append({"id": new_id(), "key": k, "tip_id": tid, "bundle_id": bid, "received_at": at,
-                                 "load_id": load_id})
-            for model, rows in ((TipBundle, bundles), (Referral, refs), (Tip, tips), (TipKey, keys)):
-                s.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
-        record_event(s, "load", "tips", load_id, fill=n)
-    return time.perf_counter() - t0
+sys.path.insert(0, str(HERE))
+import tips_store  # noqa: E402  (a sibling script)
 
 
 def free_port() -> int:
@@ -150,8 +92,7 @@ async def drive(port: int, token: str, records: list[dict[str, Any]], rate: floa
             "errors": errors}
 
 
-def run(key: str, url: str, var_dir: Path, fill_n: int, rate: float, seconds: float,
-        filled: bool = False) -> dict[str, Any]:
+def run(key: str, url: str, var_dir: Path, rate: float, seconds: float, seed: int, built_s: float) -> dict[str, Any]:
     os.environ["PATHWAYS_DATABASE_URL"] = url
     os.environ["PATHWAYS_VAR_DIR"] = str(var_dir)
     from pathways.core.settings import reset_settings
@@ -161,16 +102,7 @@ def run(key: str, url: str, var_dir: Path, fill_n: int, rate: float, seconds: fl
     reset_settings()
     dispose_engines()
     migrate.upgrade()
-    fill_s = 0.0 if filled else fill(fill_n)
-    if filled:
-        from sqlalchemy import func, select
-
-        from pathways.core.policy import system_viewer
-        from pathways.store.session import unit_of_work
-        from pathways.tips.models import Tip
-
-        with unit_of_work(system_viewer("bench"), readonly=True) as s:
-            fill_n = int(s.execute(select(func.count(Tip.id))).scalar_one())
+    store_tips = tips_store.tip_count(url)
     token = make_token()
     dispose_engines()
     world = Path(tempfile.mkdtemp(prefix="pathways-bench-world-"))
@@ -200,49 +132,49 @@ def run(key: str, url: str, var_dir: Path, fill_n: int, rate: float, seconds: fl
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    result.update({"database": key, "store_tips": fill_n, "fill_seconds": round(fill_s, 1), "rate_target": rate,
-                   "store": "bulk-imported world tips" if filled else "filler rows",
+    result.update({"database": key, "store_tips": store_tips, "store_build_seconds": round(built_s, 1),
+                   "rate_target": rate, "store": f"the large world's tips (seed {seed}), bulk-imported",
                    "server_peak_rss_mib": round(int(hwm) / 1024, 1), "load_before": load_before,
                    "load_after": load_after})
     return result
 
 
+def ensure_store(database: str, seed: int) -> tuple[str, float]:
+    """The cached store of this seed, bulk-imported now if it is missing or partial."""
+    url = tips_store.store_url(database, seed)
+    if tips_store.tip_count(url) >= 1_000_000:
+        return url, 0.0
+    tips_store.recreate(url)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, str(HERE / "tips_bulk.py"), "--seed", str(seed)]
+                   + (["--postgres"] if database == "postgresql" else []), check=True)
+    return url, time.perf_counter() - t0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--fill", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=1, help="the large world whose tips fill the store")
     ap.add_argument("--rate", type=float, default=100)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
-    ap.add_argument("--sqlite-db", type=Path, default=None,
-                    help="an SQLite store already holding the tips (e.g. the one tips_bulk.py loaded)")
     args = ap.parse_args()
     out = HERE / "results" / "tips_intake.json"
     data = json.loads(out.read_text()) if out.exists() else {}
-    if not args.no_sqlite:
-        tmp = Path(tempfile.mkdtemp(prefix="pathways-bench-intake-"))
-        db = args.sqlite_db or tmp / "bench.db"
-        data["sqlite"] = run("sqlite", f"sqlite:///{db}", tmp / "var", args.fill, args.rate, args.seconds,
-                             filled=args.sqlite_db is not None)
-        print(json.dumps(data["sqlite"], indent=2))
-    if not args.no_postgres:
-        name = f"pathways_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
+    for database, skip in (("sqlite", args.no_sqlite), ("postgresql", args.no_postgres)):
+        if skip:
+            continue
+        url, built = ensure_store(database, args.seed)
         tmp = Path(tempfile.mkdtemp(prefix="pathways-bench-intake-"))
         try:
-            data["postgresql"] = run("postgresql", PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", tmp / "var", args.fill,
-                                     args.rate, args.seconds)
-            print(json.dumps(data["postgresql"], indent=2))
+            data[database] = run(database, url, tmp / "var", args.rate, args.seconds, args.seed, built)
         finally:
             from pathways.store.engine import dispose_engines
 
             dispose_engines()
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    data["python"], data["machine"], data["cpus"] = platform.python_version(), platform.machine(), os.cpu_count()
-    out.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        print(json.dumps(data[database], indent=2))
+        data["python"], data["machine"], data["cpus"] = platform.python_version(), platform.machine(), os.cpu_count()
+        out.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

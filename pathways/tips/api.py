@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Request, status
 from sqlalchemy.orm import Session
 
-from pathways.api.deps import db, require_roles, require_scope, viewer
-from pathways.core.errors import InvalidInput
-from pathways.core.policy import Role, Viewer
+from pathways.api.deps import client_origin, db, require_roles, require_scope, resolve_viewer, viewer
+from pathways.core.errors import InvalidInput, NotAuthenticated
+from pathways.core.policy import Role, Viewer, anonymous
+from pathways.store.audit import bind_viewer
+from pathways.store.session import unit_of_work
 from pathways.tips import importer, service
 from pathways.tips.present import bundle_out, referral_out, tip_out
 from pathways.tips.schemas import (
@@ -22,6 +24,7 @@ from pathways.tips.schemas import (
     ReferralOut,
     RejectOut,
     RerouteIn,
+    SplitIn,
     SubmittedOut,
     TipOut,
 )
@@ -62,11 +65,29 @@ def _source(v: Viewer) -> str:
              summary="Submit one tip (partner feed record format)")
 def submit(request: Request, record: dict[str, Any] = Body(..., examples=[{
         "external_id": "PRT-1", "received_at": "2026-01-05T10:00:00Z", "channel": "partner_referral",
-        "narrative": "Smugglers use TX plate ABC-1234 near Laredo, TX.", "location": {"zip": "78040"}}]),
-        session: Session = Depends(db)) -> SubmittedOut:
-    v = _writer(request, *INTAKE)
-    out = service.submit(session, v, record, source=_source(v))
-    return SubmittedOut(created=out.created, tip=tip_out(out.tip))
+        "narrative": "Smugglers use TX plate ABC-1234 near Laredo, TX.", "location": {"zip": "78040"}}])
+        ) -> SubmittedOut:
+    # Not the per-request session: its transaction spans several worker-thread hops, and under load
+    # a request holding the write lock waited for a free thread while every thread waited for the
+    # lock. Here each transaction begins and ends in this one call: the caller is resolved, the tip
+    # judged in a read-only snapshot, then written.
+    v = intake_viewer(request)
+    require_scope(v, "write")
+    require_roles(v, *INTAKE)
+    return service.intake(v, record, source=_source(v), present=lambda out: SubmittedOut(
+        created=out.created, tip=tip_out(out.tip)))
+
+
+def intake_viewer(request: Request) -> Viewer:
+    """The caller of a token-authenticated intake request, in a unit of work of its own (the
+    token's last use is saved); browser sessions use the forms, which carry CSRF checks."""
+    if not request.headers.get("authorization", "").lower().startswith("bearer "):
+        raise NotAuthenticated("send a bearer token with the write scope")
+    with unit_of_work(anonymous(client_origin(request))) as session:
+        v, _ = resolve_viewer(session, request)
+        bind_viewer(session, v)
+    request.state.viewer = v
+    return v
 
 
 @router.post("/batch", response_model=BatchOut, summary="Submit up to 10,000 tips; bad ones are listed, not lost")
@@ -115,6 +136,14 @@ def reroute(referral_id: str, body: RerouteIn, request: Request, session: Sessio
 def dispose(referral_id: str, body: DisposeIn, request: Request, session: Session = Depends(db)) -> ReferralOut:
     v = _writer(request, Role.SPECIAL_AGENT, Role.SUPERVISOR, Role.TIPLINE_OPERATOR, Role.ADMIN)
     return referral_out(service.dispose(session, v, referral_id, body.disposition, body.note))
+
+
+@router.post("/{tip_id}/split", response_model=BundleOut, status_code=201,
+             summary="Supervisor: move a tip out of its bundle into a bundle of its own")
+def split(tip_id: str, body: SplitIn, request: Request, session: Session = Depends(db)) -> BundleOut:
+    v = _writer(request, Role.SUPERVISOR, Role.ADMIN)
+    b = service.split(session, v, tip_id, body.reason)
+    return bundle_out(b, service.referral_of(session, v, b.id), service.bundle_tips(session, v, b.id))
 
 
 @router.post("/{tip_id}/questions", status_code=201, summary="Ask the tipster a question through the receipt")

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import operator
 import re
-from collections.abc import Mapping
+import struct
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,9 +24,8 @@ from datasketch import MinHash
 
 NUM_PERM = 30
 BANDS, ROWS = 10, 3  # candidate probability ~0.74 at Jaccard 0.5, ~0.99 at 0.7
-_SEED_MINHASH = MinHash(num_perm=NUM_PERM, seed=20260, scheme="affine32")
-_PERMS = _SEED_MINHASH.permutations
-_MERSENNE = np.uint64((1 << 61) - 1)
+_A, _B = MinHash(num_perm=NUM_PERM, seed=20260, scheme="affine32").permutations  # uint32 affine maps
+_F = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))  # MurmurHash3's 32-bit finalizer
 _MAX = np.uint64((1 << 32) - 1)
 
 # Identifiers that belong to one event (a random wallet, a link, a handle) vs. those a person carries
@@ -43,13 +44,18 @@ def shingles(text: str) -> set[bytes]:
 
 
 def signature(text: str) -> np.ndarray:
-    """The MinHash signature (uint32 × NUM_PERM) of a narrative's word-bigram shingles."""
+    """The MinHash signature (uint32 x NUM_PERM) of a narrative's word-bigram shingles: the values
+    datasketch's affine32 MinHash gives, computed for all shingles at once."""
     sh = shingles(text)
     if not sh:
         return np.full(NUM_PERM, _MAX, dtype=np.uint64)
-    m = MinHash(num_perm=NUM_PERM, seed=20260, permutations=_PERMS, scheme="affine32")
-    m.update_batch(list(sh))
-    return np.asarray(m.hashvalues, dtype=np.uint64)
+    hv = np.frombuffer(b"".join(hashlib.sha1(x).digest()[:4] for x in sh), dtype="<u4").reshape(-1, 1)
+    hv = hv ^ (hv >> _F[0])
+    hv = hv * _F[1]
+    hv = hv ^ (hv >> _F[2])
+    hv = hv * _F[3]
+    hv = hv ^ (hv >> _F[4])
+    return (hv * _A + _B).min(axis=0).astype(np.uint64)
 
 
 def to_bytes(sig: np.ndarray) -> bytes:
@@ -60,9 +66,10 @@ def from_bytes(raw: bytes | None) -> np.ndarray | None:
     return None if raw is None else np.frombuffer(raw, dtype="<u4").astype(np.uint64)
 
 
-def band_keys(sig: np.ndarray) -> list[str]:
-    raw = sig.astype("<u4")
-    return [f"lsh{b}:" + hashlib.blake2b(raw[b * ROWS:(b + 1) * ROWS].tobytes(), digest_size=8).hexdigest()
+def band_keys(sig: bytes) -> list[str]:
+    """The LSH band keys of a signature (as stored: NUM_PERM little-endian uint32)."""
+    width = ROWS * 4
+    return [f"lsh{b}:" + hashlib.blake2b(sig[b * width:(b + 1) * width], digest_size=8).hexdigest()
             for b in range(BANDS)]
 
 
@@ -81,13 +88,15 @@ def location_key(location: Mapping[str, Any] | None) -> str:
 class DedupFeatures:
     received_at: datetime
     idents: frozenset[str]  # kind:normalized, dedup kinds only
-    sig: np.ndarray | None
+    sig: bytes | None  # the narrative's MinHash, as stored (to_bytes)
     location: str  # location_key
     category: str = ""
+    values: tuple[int, ...] = field(init=False)
     distinctive: frozenset[str] = field(init=False)
     strong_kinds: dict[str, frozenset[str]] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.values = struct.unpack(f"<{NUM_PERM}I", self.sig) if self.sig else ()
         self.distinctive = frozenset(k for k in self.idents if _distinctive(k))
         kinds: dict[str, set[str]] = {}
         for k in self.idents:
@@ -105,7 +114,14 @@ class DedupFeatures:
         own = sorted(k for k in self.idents if k.split(":", 1)[0] in STRONG | WEAK)
         if self.location:
             own.append("loc:" + hashlib.blake2b(self.location.encode(), digest_size=8).hexdigest())
-        return own + (band_keys(self.sig) if self.sig is not None else [])
+        return own + (band_keys(self.sig) if self.sig else [])
+
+
+def similarity(a: DedupFeatures, b: DedupFeatures) -> float:
+    """The narratives' estimated Jaccard similarity: the share of MinHash values they agree on."""
+    if not a.values or not b.values:
+        return 0.0
+    return sum(map(operator.eq, a.values, b.values)) / NUM_PERM
 
 
 def _distinctive(key: str) -> bool:
@@ -140,7 +156,7 @@ def same_event(a: DedupFeatures, b: DedupFeatures) -> str | None:
     if a.location != b.location or conflicts(a, b):
         return None
     weak = sorted(a.idents & b.idents)
-    sim = jaccard(a.sig, b.sig)
+    sim = similarity(a, b)
     same_place = bool(a.location) and a.location == b.location
     if weak and (same_place or sim >= 0.6):
         return f"shares {weak[0]} and " + ("the same place" if same_place else f"similar text ({sim:.2f})")
@@ -155,60 +171,74 @@ def same_event(a: DedupFeatures, b: DedupFeatures) -> str | None:
     return None
 
 
-MAX_PER_KEY = 25  # candidates looked at per key: the most recent ones, where duplicates are
+MAX_PER_KEY = 8  # candidates looked at per key: the most recent ones, where duplicates are
+MISSES_PER_BUNDLE = 4  # members of one bundle tried before it is taken for another event
+
+
+@dataclass(frozen=True)
+class Match:
+    bundle: str
+    ref: Any  # the matching candidate (a tip number in an import, a Candidate online)
+    why: str
+    strength: float
+
+
+def matching_bundles(me: DedupFeatures, candidates: Iterable[tuple[str, Any, DedupFeatures]]) -> list[Match]:
+    """The bundles that hold a report of the same event as ``me``, strongest first.
+
+    ``candidates`` are (bundle, ref, features), most recent first. One matching member is enough to
+    place a bundle, so the rest of its members are skipped; a bundle whose most recent members do not
+    match is given up after MISSES_PER_BUNDLE tries."""
+    found: dict[str, Match] = {}
+    misses: dict[str, int] = {}
+    for bundle, ref, other in candidates:
+        if bundle in found or misses.get(bundle, 0) >= MISSES_PER_BUNDLE:
+            continue
+        why = same_event(me, other)
+        if why is None:
+            misses[bundle] = misses.get(bundle, 0) + 1
+        else:
+            found[bundle] = Match(bundle, ref, why, len(me.idents & other.idents) + similarity(me, other))
+    return sorted(found.values(), key=lambda m: -m.strength)
 
 
 class KeyIndex:
-    """The in-memory side of the key index for a bulk import: key -> recent (tip, bundle) entries."""
+    """The in-memory side of the key index for a bulk import: key -> recent tips (import numbers).
+
+    An entry is stored as ``i`` when the tip's key was written to the database, ``~i`` when that
+    was skipped (a recent row of the same bundle already stands for it)."""
 
     def __init__(self) -> None:
         self.entries: dict[str, list[int]] = {}
 
     def candidates(self, keys: list[str]) -> list[int]:
+        """Tips sharing a key, the most recent MAX_PER_KEY of each key, most recent first."""
         seen: dict[int, None] = {}
         for k in keys:
-            for i in reversed(self.entries.get(k, ())):
-                seen.setdefault(i, None)
+            bucket = self.entries.get(k)
+            if bucket:
+                for i in reversed(bucket[-MAX_PER_KEY:]):
+                    seen[i if i >= 0 else ~i] = None
         return list(seen)
 
-    def add(self, keys: list[str], i: int) -> None:
+    def last_written(self, key: str) -> int | None:
+        for i in reversed(self.entries.get(key, ())):
+            if i >= 0:
+                return i
+        return None
+
+    def add(self, keys: list[str], i: int, written: set[str]) -> None:
         for k in keys:
             bucket = self.entries.setdefault(k, [])
-            bucket.append(i)
+            bucket.append(i if k in written else ~i)
             if len(bucket) > MAX_PER_KEY * 2:
                 del bucket[:MAX_PER_KEY]
 
-
-def matches(me: DedupFeatures, others: list[tuple[Any, DedupFeatures]]) -> list[tuple[Any, str]]:
-    """Every candidate that reports the same event as ``me``, best first, each with the reason."""
-    found = []
-    for ref, other in others:
-        why = same_event(me, other)
-        if why is not None:
-            found.append((len(me.idents & other.idents) + jaccard(me.sig, other.sig), ref, why))
-    found.sort(key=lambda x: -x[0])
-    return [(ref, why) for _, ref, why in found]
-
-
-class UnionFind:
-    def __init__(self) -> None:
-        self.parent: list[int] = []
-
-    def add(self) -> int:
-        self.parent.append(len(self.parent))
-        return len(self.parent) - 1
-
-    def find(self, i: int) -> int:
-        root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return root
-
-    def union(self, a: int, b: int) -> int:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            lo, hi = min(ra, rb), max(ra, rb)
-            self.parent[hi] = lo
-        return min(ra, rb)
+    def keep(self, live: Mapping[int, Any]) -> None:
+        """Drop entries of tips no longer in ``live``, and keys left with none."""
+        kept = {}
+        for k, bucket in self.entries.items():
+            alive = [i for i in bucket if (i if i >= 0 else ~i) in live]
+            if alive:
+                kept[k] = alive
+        self.entries = kept

@@ -17,35 +17,29 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Table, bindparam, insert, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import as_utc, utcnow
 from pathways.core.errors import InvalidInput
 from pathways.core.ids import new_id
 from pathways.core.imports import file_sha256
-from pathways.core.policy import Markings, Viewer
+from pathways.core.policy import Viewer
 from pathways.core.settings import get_settings
-from pathways.resolve.mentions import bulk_load, marking_columns
 from pathways.store.audit import record_event
-from pathways.tips import dedup
+from pathways.store.base import encode_tokens
 from pathways.tips import store as tstore
-from pathways.tips.models import (
-    Referral,
-    ReferralEvent,
-    Tip,
-    TipAttachment,
-    TipBundle,
-    TipImport,
-    TipKey,
-    TipsterIdentity,
-)
-from pathways.tips.prepare import PreparedTip, RecordError, prepare
+from pathways.tips.bulk_write import RowSink
+from pathways.tips.bundles import merge_stored, split_bundles
+from pathways.tips.bundling import Bundler, BundleState, Placement
+from pathways.tips.models import Referral, Tip, TipBundle, TipImport, TipKey
+from pathways.tips.prepare import RecordError, prepare
 from pathways.tips.priority import SLA, Reason
+from pathways.tips.routing import HQ
+from pathways.tips.staging import TIP_VALUES, Staged, stage
 
 CHUNK = 20_000
 
@@ -71,6 +65,7 @@ class ImportReport:
     rejected: int = 0
     bundles_created: int = 0
     bundles_joined: int = 0
+    bundles_merged: int = 0
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: Path | None = None
     tip_ids: dict[str, str] = field(default_factory=dict)  # external_id -> tip id (API batches)
@@ -79,63 +74,89 @@ class ImportReport:
     def summary(self) -> str:
         text = (f"{self.received} received, {self.created} created, {self.unchanged} already there, "
                 f"{self.rejected} rejected; {self.bundles_created} new bundles")
+        if self.bundles_merged:
+            text += f", {self.bundles_merged} merged into others"
         if self.rejects_path and self.rejected:
             text += f" (rejects in {self.rejects_path})"
         return text
 
 
-@dataclass
-class _BundleState:
-    id: str
-    number: str
-    category: Counter[str]
-    count: int
-    first: datetime
-    last: datetime
-    office: str
-    base: list[Reason]
-    new: bool  # created by this import
-    written: bool = False
-    dirty: bool = False
-    sent_at: datetime | None = None  # when this import sent its referral
-
-
 Progress = Callable[[int], None]
+Item = tuple[int, str, Staged | str]  # line, external_id, the staged tip or why it was rejected
+
+_MARKS = ("classification", "caveats", "compartments", "releasable_to", "owner_org_id", "owner_office_id")
+_TIP = ("id", "number", "source", *TIP_VALUES, "bundle_id", "bundle_reason", "load_id", "created_at", *_MARKS)
+_BUNDLE = ("id", "number", "category", "report_count", "first_at", "last_at", "office_code", "priority",
+           "priority_score", "priority_reasons", "load_id", "created_at", *_MARKS)
+_REFERRAL = ("id", "bundle_id", "office_code", "status", "priority", "sent_at", "due_at", "decline_reason",
+             "disposition", "disposition_note", "load_id", *_MARKS)
+_EVENT = ("id", "referral_id", "action", "office_code", "note", "actor", "at", "load_id")
+_TIPSTER = ("id", "tip_id", "name", "phone", "email", "load_id", *_MARKS)
+_ATTACHMENT = ("id", "tip_id", "filename", "content_type", "size_bytes", "sha256", "stored", "load_id", *_MARKS)
+_KEY = ("id", "key", "tip_id", "bundle_id", "received_at", "load_id")
+_MENTION = ("id", "source", "record_type", "kind", "value", "normalized", "field", "record_id", "load_id",
+            "created_at", *_MARKS)
 
 
 class Importer:
     def __init__(self, session: Session, viewer: Viewer, source: str, commit_chunks: bool = False) -> None:
         self.session, self.viewer, self.source = session, viewer, source
         self.commit_chunks = commit_chunks
-        self.chunk_tips: list[int] = []
+        self.sink = RowSink(session)
+        self.sink.bulk_mode()
         self.specs, self.office_ids = tstore.offices(session)
-        self.index = dedup.KeyIndex()
-        self.feats: dict[int, dedup.DedupFeatures] = {}
-        self.bundle_of: dict[int, str] = {}  # in-file tip number -> bundle id
-        self.bundles: dict[str, _BundleState] = {}
+        self.bundler = Bundler(self._load_bundle)
+        self.unwritten: list[BundleState] = []  # bundles created since the last chunk was written
+        self.dirty: dict[str, BundleState] = {}  # written bundles that changed since
         self.seen: dict[str, int] = {}  # external_id -> line, within this import
         self.report = ImportReport()
         # Only tips stored before this import need database look-ups; this import's own are in memory.
         self.store_has_tips = session.execute(select(Tip.id).limit(1)).first() is not None
-        self.agency_id = tstore.tip_markings(session, None).owner_org_id
-        self.n = 0
+        agency = tstore.agency_id(session)
+        level = int(tstore.tip_markings(session, None).classification)
+        caveat = encode_tokens(tstore.tipster_markings(session, None).caveats)
+        self._marks = {code: (level, "", "", "", agency, oid) for code, oid in self.office_ids.items()}
+        self._no_office = (level, "", "", "", agency, None)
+        self._tipster_caveat = caveat
+
+    def marks(self, office_code: str) -> tuple[Any, ...]:
+        return self._marks.get(office_code, self._no_office)
 
     # -- reading --
 
     def run(self, records: Iterable[tuple[int, Any]], progress: Progress | None = None) -> ImportReport:
-        chunk: list[tuple[int, Any]] = []
-        for item in records:
-            chunk.append(item)
-            if len(chunk) >= CHUNK:
-                self._chunk(chunk)
-                if progress:
-                    progress(len(chunk))
-                chunk = []
-        if chunk:
-            self._chunk(chunk)
+        sqlite = self.sink.sqlite
+        for chunk in _batched(records, CHUNK):
+            self._process([_stage_item(item, self.specs, sqlite) for item in chunk])
             if progress:
                 progress(len(chunk))
-        self._flush_bundles()
+        return self._finish()
+
+    def run_parallel(self, items: Iterable[tuple[int, Any]], workers: int,
+                     progress: Progress | None = None) -> ImportReport:
+        """Like ``run``, with extraction and MinHash in ``workers`` processes, one chunk ahead of the
+        writer; chunks are written in file order, so the result is the same as ``run``'s."""
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(self.specs, self.sink.sqlite)) as pool:
+            pending: Any = None
+            for chunk in _batched(items, CHUNK):
+                job = pool.map_async(_stage_in_worker, chunk, chunksize=max(1, len(chunk) // (workers * 4)))
+                if pending is not None:
+                    self._process_done(pending.get(), progress)
+                pending = job
+            if pending is not None:
+                self._process_done(pending.get(), progress)
+        return self._finish()
+
+    def _process_done(self, done: list[Item], progress: Progress | None) -> None:
+        self._process(done)
+        if progress:
+            progress(len(done))
+
+    def _finish(self) -> ImportReport:
+        b = self.bundler
+        r = self.report
+        r.bundles_created, r.bundles_joined, r.bundles_merged = b.created, b.joined, b.merges
         return self.report
 
     def _reject(self, line: int, external_id: str, reason: str) -> None:
@@ -144,109 +165,52 @@ class Importer:
 
     # -- one chunk --
 
-    def _chunk(self, items: list[tuple[int, Any]]) -> None:
-        self._process([_prepare_item(item, self.specs) for item in items])
-
-    def run_parallel(self, items: Iterable[tuple[int, Any]], workers: int,
-                     progress: Progress | None = None) -> ImportReport:
-        """Like ``run``, with extraction and MinHash in ``workers`` processes, one chunk ahead of the
-        writer; chunks are written in file order, so the result is the same as ``run``'s."""
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(self.specs,)) as pool:
-            pending: Any = None
-            for chunk in _batched(items, CHUNK):
-                job = pool.map_async(_prepare_in_worker, chunk, chunksize=max(1, len(chunk) // (workers * 4)))
-                if pending is not None:
-                    done = pending.get()
-                    self._process(done)
-                    if progress:
-                        progress(len(done))
-                pending = job
-            if pending is not None:
-                done = pending.get()
-                self._process(done)
-                if progress:
-                    progress(len(done))
-        self._flush_bundles()
-        return self.report
-
-    def _process(self, items: list[tuple[int, str, PreparedTip | str]]) -> None:
+    def _process(self, items: list[Item]) -> None:
         self.report.received += len(items)
-        prepared: list[tuple[int, PreparedTip]] = []
-        for line, ext, p in items:
-            if isinstance(p, str):
-                self._reject(line, ext, p)
+        staged: list[Staged] = []
+        for line, ext, st in items:
+            if isinstance(st, str):
+                self._reject(line, ext, st)
                 continue
-            if p.external_id in self.seen:
-                self._reject(line, ext, f"duplicate of line {self.seen[p.external_id]}")
+            if st.external_id in self.seen:
+                self._reject(line, ext, f"duplicate of line {self.seen[st.external_id]}")
                 continue
-            self.seen[p.external_id] = line
-            prepared.append((line, p))
-        existing = self._existing([p.external_id for _, p in prepared])
+            self.seen[st.external_id] = line
+            staged.append(st)
+        existing = self._existing([st.external_id for st in staged])
         fresh = []
-        for _line, p in prepared:
-            if p.external_id in existing:
+        for st in staged:
+            if st.external_id in existing:
                 self.report.unchanged += 1
-                self.report.tip_ids[p.external_id] = existing[p.external_id]
+                self.report.tip_ids[st.external_id] = existing[st.external_id]
             else:
-                fresh.append(p)
+                fresh.append(st)
         if not fresh:
             return
-        db_cands = self._db_candidates(fresh) if self.store_has_tips else {}
-        self.chunk_tips = []
-        local: list[tuple[int, PreparedTip, str, str]] = []  # (tip number, prepared, bundle id, reason)
-        for p in fresh:
-            i = self.n
-            self.n += 1
-            self.chunk_tips.append(i)
-            keys = p.features.keys
-            cands: list[tuple[Any, dedup.DedupFeatures]] = [(("mem", j), self.feats[j])
-                                                            for j in self.index.candidates(keys)]
-            cands += [(("db", c.bundle_id, c.tip_id), c.features) for k in keys for c in db_cands.get(k, ())]
-            found = dedup.matches(p.features, cands)
-            bundle_id, reason = self._choose(p, found)
-            self.bundle_of[i] = bundle_id
-            self.feats[i] = p.features
-            self.index.add(keys, i)
-            local.append((i, p, bundle_id, reason))
-        self._write(local)
+        stored = self._db_candidates(fresh) if self.store_has_tips else {}
+        placed: list[tuple[Staged, Placement]] = []
+        for st in fresh:
+            cands = [c for k in st.keys for c in stored.get(k, ())]
+            where = self.bundler.place(st, cands, new_id)
+            state = self.bundler.states[where.bundle]
+            if where.created:
+                self.unwritten.append(state)
+            elif state.written:
+                self.dirty[state.id] = state
+            placed.append((st, where))
+        self._write(placed)
+        self.bundler.prune()
 
-    def _choose(self, p: PreparedTip, found: list[tuple[Any, str]]) -> tuple[str, str]:
-        if not found:
-            b = self._new_bundle(p)
-            return b.id, "first report of its event"
-        ref, why = found[0]
-        bundle_id = self.bundle_of[ref[1]] if ref[0] == "mem" else ref[1]
-        state = self.bundles.get(bundle_id) or self._load_bundle(bundle_id)
-        self._add_to(state, p)
-        self.report.bundles_joined += 1
-        return state.id, f"bundled: {why}"
-
-    def _new_bundle(self, p: PreparedTip) -> _BundleState:
-        b = _BundleState(new_id(), "", Counter({p.category: 1}), 1, p.received_at, p.received_at,
-                         p.route.office_code, list(p.priority.reasons), new=True)
-        self.bundles[b.id] = b
-        self.report.bundles_created += 1
-        return b
-
-    def _add_to(self, b: _BundleState, p: PreparedTip) -> None:
-        b.count += 1
-        b.category[p.category] += 1
-        b.first, b.last = min(b.first, p.received_at), max(b.last, p.received_at)
-        if b.office == "HQ-TRIAGE" and p.route.office_code != "HQ-TRIAGE" and not p.route.flag:
-            b.office = p.route.office_code
-        if p.priority.score > sum(r.points for r in b.base if not r.text.startswith("corroborated")):
-            b.base = list(p.priority.reasons)
-        b.dirty = True
-
-    def _load_bundle(self, bundle_id: str) -> _BundleState:
+    def _load_bundle(self, bundle_id: str) -> BundleState:
         row = self.session.get(TipBundle, bundle_id)
         assert row is not None
-        b = _BundleState(row.id, row.number, Counter({row.category: row.report_count}), row.report_count,
-                         as_utc(row.first_at), as_utc(row.last_at), row.office_code,
-                         tstore.reasons_from_json(row.priority_reasons), new=False, written=True)
-        self.bundles[b.id] = b
-        return b
+        status = self.session.execute(select(Referral.status).where(Referral.bundle_id == bundle_id)).scalar()
+        base = tuple((r.points, r.text) for r in tstore.reasons_from_json(row.priority_reasons)
+                     if not r.text.startswith("corroborated"))
+        return BundleState(row.id, row.number, Counter({row.category: row.report_count}), row.report_count,
+                           as_utc(row.first_at), as_utc(row.last_at), row.office_code, base,
+                           sum(p for p, _ in base), new=False, progressed=status not in (None, "sent"),
+                           pinned=bool(split_bundles(self.session, [bundle_id])), written=True)
 
     def _existing(self, external_ids: list[str]) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -258,8 +222,8 @@ class Importer:
                 Tip.source == self.source, Tip.external_id.in_(part))).all())  # type: ignore[arg-type]
         return out
 
-    def _db_candidates(self, fresh: list[PreparedTip]) -> dict[str, list[tstore.Candidate]]:
-        keys = sorted({k for p in fresh for k in p.features.keys})
+    def _db_candidates(self, fresh: list[Staged]) -> dict[str, list[tstore.Candidate]]:
+        keys = sorted({k for st in fresh for k in st.keys})
         by_key: dict[str, list[tstore.Candidate]] = {}
         for i in range(0, len(keys), 900):
             part = keys[i:i + 900]
@@ -274,90 +238,82 @@ class Importer:
 
     # -- writing --
 
-    def _write(self, local: list[tuple[int, PreparedTip, str, str]]) -> None:
-        s = self.session
+    def _write(self, placed: list[tuple[Staged, Placement]]) -> None:
+        s, sink = self.session, self.sink
         load_id = new_id()
         now = utcnow()
-        agency = self.agency_id
-        level = tstore.tip_markings(s, None).classification
-        tipster_base = tstore.tipster_markings(s, None)
-        new_bundles = [b for b in self.bundles.values() if b.new and not b.written]
+        t_now = sink.time(now)
+        new_bundles = [b for b in self.unwritten if b.merged_into is None]
+        self.unwritten = []
         numbers = tstore.next_numbers(s, "BND", len(new_bundles)) if new_bundles else []
+        bundles, referrals, events = [], [], []
         for b, num in zip(new_bundles, numbers, strict=True):
             b.number = num
-        bundle_rows = []
-        referral_rows, event_rows = [], []
-        for b in new_bundles:
-            pr = tstore.bundle_priority(b.base, b.count)
-            m = marking_columns(Markings(classification=level, owner_org_id=agency,
-                                         owner_office_id=self.office_ids.get(b.office)))
-            bundle_rows.append({**m, "id": b.id, "number": b.number, "category": b.category.most_common(1)[0][0],
-                                "report_count": b.count, "first_at": b.first, "last_at": b.last,
-                                "office_code": b.office, "priority": pr.level, "priority_score": pr.score,
-                                "priority_reasons": tstore.reasons_json(pr), "load_id": load_id, "created_at": now})
+            pr = tstore.bundle_priority([Reason(p, t) for p, t in b.base], b.count)
+            m = self.marks(b.office)
+            bundles.append((b.id, num, b.category.most_common(1)[0][0], b.count, sink.time(b.first),
+                            sink.time(b.last), b.office, pr.level, pr.score, tstore.reasons_json(pr), load_id,
+                            t_now, *m))
             rid = new_id()
-            referral_rows.append({**m, "id": rid, "bundle_id": b.id, "office_code": b.office, "status": "sent",
-                                  "priority": pr.level, "sent_at": now, "due_at": now + SLA[pr.level],
-                                  "acted_at": None, "decline_reason": "", "disposition": "", "disposition_note": "",
-                                  "load_id": load_id})
-            event_rows.append({"id": new_id(), "referral_id": rid, "action": "sent", "office_code": b.office,
-                               "note": f"bulk import from {self.source}", "actor": self.viewer.username, "at": now,
-                               "load_id": load_id})
-            b.written, b.dirty, b.sent_at = True, False, now
-        tip_numbers = tstore.next_numbers(s, "TIP", len(local))
+            referrals.append((rid, b.id, b.office, "sent", pr.level, t_now, sink.time(now + SLA[pr.level]), "", "",
+                              "", load_id, *m))
+            events.append((new_id(), rid, "sent", b.office, f"bulk import from {self.source}", self.viewer.username,
+                           t_now, load_id))
+            b.written, b.sent_at = True, now
+            self.dirty.pop(b.id, None)
+        tip_numbers = tstore.next_numbers(s, "TIP", len(placed))
         tips, tipsters, atts, keys, mentions = [], [], [], [], []
-        for (i, p, _, reason), number in zip(local, tip_numbers, strict=True):
-            bundle_id = self.bundle_of[i]
+        merges: list[tuple[BundleState, str]] = []
+        keep_ids = not self.commit_chunks
+        tails: dict[str, tuple[Any, ...]] = {}  # per office: the columns every row of a tip ends with
+        for (st, where), number in zip(placed, tip_numbers, strict=True):
             tid = new_id()
-            self.report.tip_ids[p.external_id] = tid
-            office_id = self.office_ids.get(p.route.office_code)
-            m = marking_columns(Markings(classification=level, owner_org_id=agency, owner_office_id=office_id))
-            tips.append({**m, "id": tid, "number": number, "source": self.source, "external_id": p.external_id,
-                         "channel": p.channel, "received_at": p.received_at, "category": p.category,
-                         "category_reason": p.category_reason, "narrative": p.narrative,
-                         "location": json.dumps(p.location), "subjects": json.dumps(p.subjects),
-                         "office_code": p.route.office_code, "routing_reason": p.route.reason,
-                         "routing_flag": p.route.flag, "priority": p.priority.level,
-                         "priority_score": p.priority.score, "priority_reasons": tstore.reasons_json(p.priority),
-                         "bundle_id": bundle_id, "bundle_reason": reason,
-                         "identifiers": "\n".join(sorted(p.features.idents)),
-                         "signature": dedup.to_bytes(p.features.sig) if p.features.sig is not None else None,
-                         "receipt_code": None, "passphrase_hash": None, "load_id": load_id, "created_at": now})
-            if p.tipster:
-                tm = {**marking_columns(tipster_base), "owner_office_id": office_id}
-                tipsters.append({**tm, "id": new_id(), "tip_id": tid, "name": p.tipster.get("name", ""),
-                                 "phone": p.tipster.get("phone", ""), "email": p.tipster.get("email", ""),
-                                 "load_id": load_id})
-            for a in p.attachments:
-                atts.append({**m, "id": new_id(), "tip_id": tid, "stored": False, "load_id": load_id, **a})
-            for k in p.features.keys:
-                keys.append({"id": new_id(), "key": k, "tip_id": tid, "bundle_id": bundle_id,
-                             "received_at": p.received_at, "load_id": load_id})
-            for ident in p.identifiers:
-                mentions.append({"kind": ident.mention_kind.value, "value": ident.value[:500],
-                                 "normalized": ident.normalized[:500], "source": "tips", "record_type": "tip",
-                                 "record_id": tid, "field": ident.field,
-                                 "owner_office_id": office_id})
-        for model, rows in ((TipBundle, bundle_rows), (Referral, referral_rows), (ReferralEvent, event_rows),
-                            (Tip, tips), (TipsterIdentity, tipsters), (TipAttachment, atts), (TipKey, keys)):
-            _insert_rows(s, model, rows)
-        record_event(s, "load", "tips", load_id, source=self.source, tips=len(tips), bundles=len(bundle_rows),
-                     referrals=len(referral_rows), tipsters=len(tipsters), attachments=len(atts), keys=len(keys))
-        bulk_load(s, mentions=mentions, markings=tstore.tip_markings(s, None), load_id=load_id, source="tips")
+            bundle = self.bundler.bundle(where.bundle)
+            if keep_ids:
+                self.report.tip_ids[st.external_id] = tid
+            tail = tails.get(st.office_code)
+            if tail is None:
+                tail = tails[st.office_code] = (load_id, t_now, *self.marks(st.office_code))
+            tips.append((tid, number, self.source, *st.tip, bundle, where.reason, *tail))
+            if st.tipster:
+                m = tail[2:]
+                tipsters.append((new_id(), tid, *st.tipster, load_id, m[0], self._tipster_caveat, "", "", m[4], m[5]))
+            for a in st.attachments:
+                atts.append((new_id(), tid, *a, False, load_id, *tail[2:]))
+            t_at = st.tip[2]
+            keys += [(new_id(), k, tid, bundle, t_at, load_id) for k in where.keys]
+            mentions += [(new_id(), *x, tid, *tail) for x in st.mentions]
+            merges.extend((gone, where.reason) for gone in where.merged)
+        for table, cols, rows in (("tip_bundles", _BUNDLE, bundles), ("tip_referrals", _REFERRAL, referrals),
+                                  ("tip_referral_events", _EVENT, events), ("tips", _TIP, tips),
+                                  ("tipster_identities", _TIPSTER, tipsters), ("tip_attachments", _ATTACHMENT, atts),
+                                  ("tip_keys", _KEY, keys), ("mentions", _MENTION, mentions)):
+            sink.write(table, cols, rows)
+        record_event(s, "load", "tips", load_id, source=self.source, tips=len(tips), bundles=len(bundles),
+                     referrals=len(referrals), tipsters=len(tipsters), attachments=len(atts), keys=len(keys))
+        record_event(s, "load", "mentions", load_id, mentions=len(mentions), relations=0, source="tips")
         self.report.created += len(tips)
-        self._flush_bundles(load_id)
+        for gone, why in merges:
+            survivor = self.bundler.states.get(self.bundler.bundle(gone.id))
+            if survivor is not None:
+                merge_stored(s, self.viewer, (survivor.id, survivor.number), gone.id, why)
+                self.dirty[survivor.id] = survivor
+            self.dirty.pop(gone.id, None)
+        self._flush_bundles()
+        s.flush()
         if self.commit_chunks:
-            self.session.commit()  # an interrupted import resumes after the last whole chunk
+            s.commit()  # an interrupted import resumes after the last whole chunk
 
-    def _flush_bundles(self, load_id: str | None = None) -> None:
+    def _flush_bundles(self) -> None:
         """Bundles written earlier that grew: their count, dates, priority, office and referral clock."""
         s = self.session
-        grown = [b for b in self.bundles.values() if b.written and b.dirty]
+        grown = [b for b in self.dirty.values() if b.merged_into is None]
+        self.dirty = {}
         if not grown:
             return
         rows, clocks, moves = [], [], []
         for b in grown:
-            pr = tstore.bundle_priority(b.base, b.count)
+            pr = tstore.bundle_priority([Reason(p, t) for p, t in b.base], b.count)
             office_id = self.office_ids.get(b.office)
             rows.append({"b_id": b.id, "report_count": b.count, "first_at": b.first, "last_at": b.last,
                          "priority": pr.level, "priority_score": pr.score,
@@ -365,15 +321,14 @@ class Importer:
                          "owner_office_id": office_id, "category": b.category.most_common(1)[0][0]})
             if b.sent_at is not None:
                 clocks.append({"b_id": b.id, "priority": pr.level, "due_at": b.sent_at + SLA[pr.level]})
-                if b.office != "HQ-TRIAGE":
+                if b.office != HQ:
                     moves.append({"b_id": b.id, "office_code": b.office, "owner_office_id": office_id})
             else:  # a bundle from an earlier import: its referral may have moved on since
                 ref = s.execute(select(Referral).where(Referral.bundle_id == b.id)).scalar_one_or_none()
                 if ref is not None and ref.status in ("sent", "rerouted"):
                     ref.priority, ref.due_at = pr.level, as_utc(ref.sent_at) + SLA[pr.level]
-                    if ref.status == "sent" and ref.office_code == "HQ-TRIAGE" and b.office != "HQ-TRIAGE":
+                    if ref.status == "sent" and ref.office_code == HQ and b.office != HQ:
                         ref.office_code, ref.owner_office_id = b.office, office_id
-            b.dirty = False
         bt, rt = cast(Table, TipBundle.__table__), cast(Table, Referral.__table__)
         s.execute(update(bt).where(bt.c.id == bindparam("b_id")), rows)
         if clocks:
@@ -381,47 +336,21 @@ class Importer:
             s.execute(update(rt).where(rt.c.bundle_id == bindparam("b_id"), waiting), clocks)
         if moves:
             s.execute(update(rt).where(rt.c.bundle_id == bindparam("b_id"), rt.c.status == "sent",
-                                       rt.c.office_code == "HQ-TRIAGE"), moves)
-        if load_id is not None:
-            s.flush()
+                                       rt.c.office_code == HQ), moves)
 
 
-def _insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """Many rows at once. On SQLite straight through the driver (a third of the time SQLAlchemy's
-    per-row parameter handling takes), with timestamps written the way SQLAlchemy writes them."""
-    if not rows:
-        return
-    table = model.__table__
-    if session.get_bind().dialect.name != "sqlite":
-        for i in range(0, len(rows), 5000):
-            session.execute(insert(table), rows[i:i + 5000])
-        return
-    cols = [c.name for c in table.columns]
-    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    times = [c.name for c in table.columns if isinstance(c.type, DateTime)]
-
-    def stamp(v: Any) -> Any:
-        return as_utc(v).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v
-
-    if times:
-        rows = [{**r, **{c: stamp(r.get(c)) for c in times}} for r in rows]
-    raw = session.connection().connection.driver_connection
-    assert raw is not None
-    raw.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
+_WORKER: dict[str, Any] = {}
 
 
-_WORKER_SPECS: list[Any] = []
+def _init_worker(specs: list[Any], sqlite: bool) -> None:
+    _WORKER.update(specs=specs, sqlite=sqlite)
 
 
-def _init_worker(specs: list[Any]) -> None:
-    _WORKER_SPECS[:] = specs
+def _stage_in_worker(item: tuple[int, Any]) -> Item:
+    return _stage_item(item, _WORKER["specs"], _WORKER["sqlite"])
 
 
-def _prepare_in_worker(item: tuple[int, Any]) -> tuple[int, str, PreparedTip | str]:
-    return _prepare_item(item, _WORKER_SPECS)
-
-
-def _prepare_item(item: tuple[int, Any], specs: Any) -> tuple[int, str, PreparedTip | str]:
+def _stage_item(item: tuple[int, Any], specs: Any, sqlite: bool) -> Item:
     line, rec = item
     if isinstance(rec, bytes | str):
         rec = _decode(rec)
@@ -429,7 +358,7 @@ def _prepare_item(item: tuple[int, Any], specs: Any) -> tuple[int, str, Prepared
         return line, "", str(rec)
     ext = str(rec.get("external_id") or "")[:120] if isinstance(rec, dict) else ""
     try:
-        return line, ext, prepare(rec, specs)
+        return line, ext, stage(prepare(rec, specs), sqlite)
     except RecordError as exc:
         return line, ext, str(exc)
 

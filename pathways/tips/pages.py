@@ -213,7 +213,8 @@ def bundle_page(bundle_id: str, request: Request, ctx: PageContext = Depends(pag
                   history=service.referral_history(ctx.session, ref.id) if ref else [],
                   tips=service.bundle_tips(ctx.session, ctx.viewer, b.id), reasons=reasons(b.priority_reasons),
                   offices=_office_options(ctx.session), dispositions=list(service.DISPOSITIONS.items()),
-                  is_breached=bool(ref and breached(ref)), marking=Classification.LAW_ENFORCEMENT_SENSITIVE)
+                  is_breached=bool(ref and breached(ref)), marking=Classification.LAW_ENFORCEMENT_SENSITIVE,
+                  can_split=ctx.viewer.has_role(Role.SUPERVISOR, Role.ADMIN) and b.report_count > 1)
 
 
 @router.post("/tips/referrals/{referral_id}/{action}", response_class=HTMLResponse)
@@ -246,6 +247,20 @@ async def referral_action(referral_id: str, action: str, request: Request,
         ctx.session.rollback()
         return redirect(back, exc.detail, "error")
     return redirect(back, msg)
+
+
+@router.post("/tips/{tip_id}/split", response_class=HTMLResponse)
+async def split(tip_id: str, request: Request, ctx: PageContext = Depends(page)) -> Response:
+    ctx.require(Role.SUPERVISOR, Role.ADMIN)
+    form = {k: str(v) for k, v in (await request.form()).items() if isinstance(v, str)}
+    tip = service.get_tip(ctx.session, ctx.viewer, tip_id)
+    back = f"/tips/bundles/{tip.bundle_id}"
+    try:
+        new = service.split(ctx.session, ctx.viewer, tip_id, form.get("reason", ""))
+    except (InvalidInput, service.Conflict) as exc:
+        ctx.session.rollback()
+        return redirect(back, exc.detail, "error")
+    return redirect(f"/tips/bundles/{new.id}", f"{tip.number} now has a bundle of its own, {new.number}.")
 
 
 @router.get("/tips/attachments/{attachment_id}")

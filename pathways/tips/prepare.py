@@ -160,7 +160,7 @@ def prepare(rec: Any, offices: Sequence[OfficeSpec]) -> PreparedTip:
     feats = dedup.DedupFeatures(
         received_at=v["received_at"],
         idents=frozenset(i.key for i in idents if i.kind in dedup.STRONG | dedup.WEAK),
-        sig=dedup.signature(v["narrative"]),
+        sig=dedup.to_bytes(dedup.signature(v["narrative"])),
         location=dedup.location_key(v["location"]),
         category=category,
     )

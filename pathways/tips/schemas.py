@@ -84,6 +84,10 @@ class DeclineIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class SplitIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=400)
+
+
 class RerouteIn(BaseModel):
     office_code: str = Field(min_length=1, max_length=40)
     reason: str = Field("", max_length=500)

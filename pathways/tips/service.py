@@ -8,10 +8,11 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, case, func, insert, select
 from sqlalchemy.orm import Session
@@ -22,10 +23,14 @@ from pathways.core.ids import new_id
 from pathways.core.policy import Classification, Markings, Role, Viewer
 from pathways.core.settings import get_settings
 from pathways.identity.passwords import _HASHER
-from pathways.resolve.mentions import add_mention
+from pathways.resolve.mentions import marking_columns
+from pathways.resolve.models import Mention
 from pathways.store.audit import record_event
 from pathways.store.policy import fetch_visible, visible
+from pathways.store.session import unit_of_work
 from pathways.tips import store as tstore
+from pathways.tips.bundles import merge_stored, refresh, split_bundles
+from pathways.tips.dedup import matching_bundles
 from pathways.tips.models import (
     Referral,
     ReferralEvent,
@@ -38,7 +43,7 @@ from pathways.tips.models import (
     TipsterIdentity,
 )
 from pathways.tips.prepare import PreparedTip, RecordError, prepare
-from pathways.tips.priority import SLA
+from pathways.tips.priority import SLA, Priority
 
 DISPOSITIONS = {"lead_opened": "Lead opened", "no_action": "No action", "referred_other_agency":
                 "Referred to another agency", "duplicate": "Duplicate"}
@@ -46,6 +51,7 @@ OPEN_STATUSES = ("sent", "accepted", "declined", "rerouted")
 TIPLINE = (Role.TIPLINE_OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 RATE_LIMIT = 10  # anonymous reports per client per hour
 MAX_UPLOAD = 10 * 1024 * 1024
+T = TypeVar("T")
 
 
 class RateLimited(PathwaysError):
@@ -61,11 +67,29 @@ class Submitted:
     passphrase: str | None = None
 
 
-# --- intake -----------------------------------------------------------------------------------------
+@dataclass
+class Planned:
+    """A tip judged before any write: prepared, and its candidate duplicates read from the index."""
+    prepared: PreparedTip
+    candidates: list[tstore.Candidate]
+    office_ids: dict[str, str]
+
+
+def plan(session: Session, record: dict[str, Any]) -> Planned:
+    """Everything about a new tip that needs no lock: validation, extraction, routing, MinHash,
+    priority and the candidate look-up. Online intake does this in a read-only transaction, so the
+    write that follows holds the database's write lock only for the writing."""
+    specs, office_ids = tstore.offices(session)
+    try:
+        p = prepare(record, specs)
+    except RecordError as exc:
+        raise InvalidInput(str(exc)) from None
+    return Planned(p, tstore.db_candidates(session, p.features.keys), office_ids)
 
 
 def submit(session: Session, viewer: Viewer, record: dict[str, Any], *, source: str,
-           receipt: bool = False, files: list[tuple[str, str, bytes]] | None = None) -> Submitted:
+           receipt: bool = False, files: list[tuple[str, str, bytes]] | None = None,
+           planned: Planned | None = None) -> Submitted:
     """Take one tip: validated, extracted, routed, bundled, prioritized, referred; idempotent by
     (source, external_id)."""
     existing = session.execute(
@@ -73,36 +97,74 @@ def submit(session: Session, viewer: Viewer, record: dict[str, Any], *, source: 
     ).scalar_one_or_none()
     if existing is not None:
         return Submitted(existing, created=False)
-    specs, office_ids = tstore.offices(session)
-    try:
-        p = prepare(record, specs)
-    except RecordError as exc:
-        raise InvalidInput(str(exc)) from None
-    tip = _store_one(session, viewer, p, source, office_ids, files or [])
+    tip = _store_one(session, viewer, planned or plan(session, record), source, files or [])
     out = Submitted(tip, created=True)
     if receipt:
         out.receipt_code, out.passphrase = _issue_receipt(tip)
     return out
 
 
-def _store_one(session: Session, viewer: Viewer, p: PreparedTip, source: str, office_ids: dict[str, str],
-               files: list[tuple[str, str, bytes]]) -> Tip:
-    keys = p.features.keys
-    candidates = [(c, c.features) for c in tstore.db_candidates(session, keys)]
-    from pathways.tips.dedup import matches
+def intake(viewer: Viewer, record: dict[str, Any], *, source: str, present: Callable[[Submitted], T]) -> T:
+    """One tip from the API: judged in a read-only transaction, written in a short one; ``present``
+    turns the result into the response before the session closes."""
+    with unit_of_work(viewer, readonly=True) as session:
+        known = session.execute(select(Tip).where(Tip.source == source, Tip.external_id == str(
+            record.get("external_id") or ""))).scalar_one_or_none()
+        if known is not None:
+            return present(Submitted(known, created=False))
+        planned = plan(session, record)
+    with unit_of_work(viewer) as session:
+        return present(submit(session, viewer, record, source=source, planned=planned))
 
-    found = matches(p.features, candidates)
+
+def _matched_bundles(session: Session, planned: Planned) -> list[tuple[TipBundle, tstore.Candidate, str]]:
+    """The bundles holding a report of the same event, strongest match first, as they are now (the
+    candidates may have been read before a merge or a split)."""
+    found = matching_bundles(planned.prepared.features,
+                             ((c.bundle_id, c, c.features) for c in planned.candidates))
+    if not found:
+        return []
+    now_in: dict[str, str] = {tid: bid for tid, bid in session.execute(
+        select(Tip.id, Tip.bundle_id).where(Tip.id.in_([m.ref.tip_id for m in found])))}
+    out: list[tuple[TipBundle, tstore.Candidate, str]] = []
+    for m in found:
+        bundle_id = now_in.get(m.ref.tip_id)
+        if bundle_id is not None and all(b.id != bundle_id for b, _, _ in out):
+            b = session.get(TipBundle, bundle_id)
+            if b is not None:
+                out.append((b, m.ref, m.why))
+    return out
+
+
+def _survivor(session: Session, bundles: list[TipBundle]) -> TipBundle:
+    """The bundle the others merge into: one whose referral an office already works, else the
+    larger, else the older."""
+    acted = set(session.execute(select(Referral.bundle_id).where(
+        Referral.bundle_id.in_([b.id for b in bundles]), Referral.status != "sent")).scalars())
+    return max(bundles, key=lambda b: (b.id in acted, b.report_count, -as_utc(b.first_at).timestamp()))
+
+
+def _store_one(session: Session, viewer: Viewer, planned: Planned, source: str,
+               files: list[tuple[str, str, bytes]]) -> Tip:
+    p, office_ids = planned.prepared, planned.office_ids
+    matched = _matched_bundles(session, planned)
     office_id = office_ids.get(p.route.office_code)
     m = tstore.tip_markings(session, office_id)
     tip_id = new_id()
     number = tstore.next_numbers(session, "TIP", 1)[0]
-    if found:
-        cand, why = found[0]
-        bundle = session.get(TipBundle, cand.bundle_id)
-        assert bundle is not None
-        _join_bundle(session, viewer, bundle, p, office_ids)
+    others: list[TipBundle] = []
+    if matched:
+        if len(matched) > 1 and split_bundles(session, [b.id for b, _, _ in matched]):
+            matched = matched[:1]  # a supervisor split these apart: join the strongest match only
+        bundle = _survivor(session, [b for b, _, _ in matched])
+        others = [b for b, _, _ in matched if b is not bundle]
+        _, cand, why = matched[0]
         other = session.execute(select(Tip.number).where(Tip.id == cand.tip_id)).scalar_one_or_none()
         bundle_reason = f"bundled with {other or 'an earlier tip'}: {why}"
+        if others:
+            bundle_reason += f" (and joined {len(matched)} bundles of the same event)"
+        else:
+            _join_bundle(session, viewer, bundle, p, office_ids)
     else:
         bundle = _new_bundle(session, viewer, p, office_ids)
         bundle_reason = "first report of its event"
@@ -112,7 +174,7 @@ def _store_one(session: Session, viewer: Viewer, p: PreparedTip, source: str, of
               office_code=p.route.office_code, routing_reason=p.route.reason, routing_flag=p.route.flag,
               priority=p.priority.level, priority_score=p.priority.score,
               priority_reasons=tstore.reasons_json(p.priority), bundle_id=bundle.id, bundle_reason=bundle_reason,
-              identifiers="\n".join(sorted(p.features.idents)), signature=_sig(p))
+              identifiers="\n".join(sorted(p.features.idents)), signature=p.features.sig)
     tip.apply_markings(m)
     session.add(tip)
     if p.tipster:
@@ -128,41 +190,85 @@ def _store_one(session: Session, viewer: Viewer, p: PreparedTip, source: str, of
                             "application/octet-stream", size_bytes=len(data), sha256=store_file(data), stored=True)
         att.apply_markings(m)
         session.add(att)
-    for ident in p.identifiers:
-        add_mention(session, kind=ident.mention_kind, value=ident.value, normalized=ident.normalized, source="tips",
-                    record_type="tip", record_id=tip_id, field=ident.field, markings=m)
-    load_id = new_id()
-    session.execute(insert(TipKey), [{"id": new_id(), "key": k, "tip_id": tip_id, "bundle_id": bundle.id,
-                                      "received_at": p.received_at, "load_id": load_id} for k in keys])
-    record_event(session, "load", "tip_keys", load_id, tip=tip_id, keys=len(keys))
+    if others:
+        session.flush()
+        for gone in others:
+            merge_stored(session, viewer, bundle, gone.id, f"{p.external_id} matched both: {matched[0][2]}")
+        refresh(session, bundle)
+    _index(session, tip_id, bundle.id, p, m)
     return tip
 
 
-def _sig(p: PreparedTip) -> bytes | None:
-    from pathways.tips.dedup import to_bytes
-
-    return to_bytes(p.features.sig) if p.features.sig is not None else None
+def _index(session: Session, tip_id: str, bundle_id: str, p: PreparedTip, m: Markings) -> None:
+    """The tip's dedup keys and its mentions, with one audit event for the lot."""
+    load_id = new_id()
+    now = utcnow()
+    session.execute(insert(TipKey), [{"id": new_id(), "key": k, "tip_id": tip_id, "bundle_id": bundle_id,
+                                      "received_at": p.received_at, "load_id": load_id} for k in p.features.keys])
+    marks = marking_columns(m)
+    mentions = [{**marks, "id": new_id(), "kind": i.mention_kind.value, "value": i.value[:500],
+                 "normalized": i.normalized[:500], "source": "tips", "record_type": "tip", "record_id": tip_id,
+                 "field": i.field, "load_id": load_id, "created_at": now} for i in p.identifiers]
+    if mentions:
+        session.execute(insert(Mention), mentions)
+    record_event(session, "load", "tip_keys", load_id, tip=tip_id, keys=len(p.features.keys), mentions=len(mentions))
 
 
 def _new_bundle(session: Session, viewer: Viewer, p: PreparedTip, office_ids: dict[str, str]) -> TipBundle:
-    office_id = office_ids.get(p.route.office_code)
-    b = TipBundle(id=new_id(), number=tstore.next_numbers(session, "BND", 1)[0], category=p.category, report_count=1,
-                  first_at=p.received_at, last_at=p.received_at, office_code=p.route.office_code,
-                  priority=p.priority.level, priority_score=p.priority.score,
-                  priority_reasons=tstore.reasons_json(p.priority))
+    return _open_bundle(session, viewer, category=p.category, at=p.received_at, office_code=p.route.office_code,
+                        priority=p.priority, office_ids=office_ids, note=p.route.reason)
+
+
+def _open_bundle(session: Session, viewer: Viewer, *, category: str, at: datetime, office_code: str,
+                 priority: Priority, office_ids: dict[str, str], note: str) -> TipBundle:
+    """A bundle of one report, and its referral sent to the office."""
+    office_id = office_ids.get(office_code)
+    b = TipBundle(id=new_id(), number=tstore.next_numbers(session, "BND", 1)[0], category=category, report_count=1,
+                  first_at=at, last_at=at, office_code=office_code, priority=priority.level,
+                  priority_score=priority.score, priority_reasons=tstore.reasons_json(priority))
     b.apply_markings(tstore.tip_markings(session, office_id))
     session.add(b)
     session.flush()  # no ORM relationships: rows that others point at go first
     now = utcnow()
     r = Referral(id=new_id(), bundle_id=b.id, office_code=b.office_code, status="sent", priority=b.priority,
-                 sent_at=now,
-                 due_at=now + SLA[b.priority])
+                 sent_at=now, due_at=now + SLA[b.priority])
     r.apply_markings(tstore.tip_markings(session, office_id))
     session.add(r)
     session.flush()
-    session.add(ReferralEvent(referral_id=r.id, action="sent", office_code=b.office_code,
-                              note=p.route.reason, actor=viewer.username))
+    session.add(ReferralEvent(referral_id=r.id, action="sent", office_code=b.office_code, note=note[:500],
+                              actor=viewer.username))
     return b
+
+
+def split(session: Session, viewer: Viewer, tip_id: str, reason: str) -> TipBundle:
+    """A supervisor's judgement that a tip is not the event of its bundle: it leaves for a bundle of
+    its own, with its own referral to the tip's office. The old bundle keeps its other reports and
+    referral; both histories say what happened, and the two are never merged again automatically."""
+    if not viewer.has_role(Role.SUPERVISOR, Role.ADMIN):
+        raise Forbidden("only a supervisor splits bundles")
+    if not reason.strip():
+        raise InvalidInput("say why this tip is not the same event")
+    tip = fetch_visible(session, Tip, tip_id, viewer)
+    old = session.get(TipBundle, tip.bundle_id)
+    assert old is not None
+    if old.report_count <= 1:
+        raise Conflict("this tip is alone in its bundle already")
+    _, office_ids = tstore.offices(session)
+    why = reason.strip()[:400]
+    new = _open_bundle(session, viewer, category=tip.category, at=as_utc(tip.received_at),
+                       office_code=tip.office_code, office_ids=office_ids,
+                       priority=Priority(tip.priority, tip.priority_score,
+                                         tuple(tstore.reasons_from_json(tip.priority_reasons))),
+                       note=f"split from {old.number}: {why}")
+    tip.bundle_id = new.id
+    tip.bundle_reason = f"split from {old.number} by {viewer.username}: {why}"[:300]
+    session.flush()
+    refresh(session, old)
+    kept = session.execute(select(Referral).where(Referral.bundle_id == old.id)).scalar_one_or_none()
+    if kept is not None:
+        _event(session, viewer, kept, "split", f"{tip.number} moved to {new.number}: {why}")
+    record_event(session, "split", "tip_bundles", old.id, tip=tip.id, into=new.id, reason=why)
+    return new
 
 
 def _join_bundle(session: Session, viewer: Viewer, b: TipBundle, p: PreparedTip, office_ids: dict[str, str]) -> None:

@@ -112,29 +112,32 @@ class Candidate:
 
 
 def db_candidates(session: Session, keys: Iterable[str], per_key: int = dedup.MAX_PER_KEY) -> list[Candidate]:
-    """Tips already stored that share a key (an identifier or an LSH band), the most recent first."""
+    """Tips already stored that share a key (an identifier or an LSH band), the most recent first,
+    each with the bundle it is in now."""
     keys = sorted(set(keys))
     if not keys:
         return []
     # One index range scan per key (key, received_at DESC, LIMIT): cheap however many tips share it.
-    parts = [select(TipKey.tip_id, TipKey.bundle_id).where(TipKey.key == k)
+    parts = [select(TipKey.tip_id, TipKey.received_at).where(TipKey.key == k)
              .order_by(TipKey.received_at.desc()).limit(per_key).subquery() for k in keys]
-    pairs: list[Any] = []
+    order: dict[str, Any] = {}
     for i in range(0, len(parts), 50):
-        stmt = union_all(*[select(p.c.tip_id, p.c.bundle_id) for p in parts[i:i + 50]])
-        pairs.extend(session.execute(stmt).all())
-    bundle_of = {t: b for t, b in pairs}
-    if not bundle_of:
+        stmt = union_all(*[select(p.c.tip_id, p.c.received_at) for p in parts[i:i + 50]])
+        for tid, at in session.execute(stmt):
+            order[tid] = at
+    if not order:
         return []
-    out = []
-    ids = list(bundle_of)
+    out: list[Candidate] = []
+    ids = sorted(order, key=lambda t: order[t], reverse=True)
     for i in range(0, len(ids), 900):
         rows = session.execute(
-            select(Tip.id, Tip.received_at, Tip.identifiers, Tip.signature, Tip.location, Tip.category)
+            select(Tip.id, Tip.bundle_id, Tip.received_at, Tip.identifiers, Tip.signature, Tip.location, Tip.category)
             .where(Tip.id.in_(ids[i:i + 900]))
         ).all()
-        for tid, at, idents, sig, loc, cat in rows:
-            feats = dedup.DedupFeatures(as_utc(at), frozenset((idents or "").splitlines()), dedup.from_bytes(sig),
+        found = {}
+        for tid, bid, at, idents, sig, loc, cat in rows:
+            feats = dedup.DedupFeatures(as_utc(at), frozenset((idents or "").splitlines()), sig,
                                         dedup.location_key(json.loads(loc or "{}")), cat)
-            out.append(Candidate(tid, bundle_of[tid], feats))
+            found[tid] = Candidate(tid, bid, feats)
+        out.extend(found[t] for t in ids[i:i + 900] if t in found)
     return out
