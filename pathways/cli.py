@@ -50,6 +50,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         proxy_headers=False,
+        access_log=False,  # the anonymous tip line must not keep client addresses, not even in a log
     )
 
 
