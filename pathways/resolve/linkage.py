@@ -190,8 +190,9 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
     if other_reps is not None:
         inputs.append(api.register(other_reps.select(columns).to_arrow(), table_name=f"pw_{kind}_r"))
     trainable = stats["records"] >= MIN_TRAINING_RECORDS
-    model_in = saved["splink"] if saved else settings_for(kind, link_only=other_reps is not None,
-                                                          term_frequencies=trainable)
+    link_type = "link_only" if other_reps is not None else "dedupe_only"
+    model_in = ({**saved["splink"], "link_type": link_type} if saved
+                else settings_for(kind, link_only=other_reps is not None, term_frequencies=trainable))
     splink_inputs = inputs if len(inputs) > 1 else inputs[0]
     linker = Linker(splink_inputs, model_in, log_level=None)
     if saved is None and trainable:

@@ -107,3 +107,11 @@ def test_an_address_shared_by_many_names_carries_no_weight() -> None:
     open_door = link(records_from_rows(rows), settings=LinkSettings(address_cap=1000))
     assert open_door.stats["common_addresses"] == 0
     assert open_door.stats["clusters"] <= capped.stats["clusters"] == 24
+
+
+def test_saved_models_from_a_dedupe_run_also_link_two_files(linked: Linkage) -> None:
+    left = records_from_rows(_people("a"))
+    right = records_from_rows([{"id": "b1", "name": "HALL, Luis", "dob": "03/14/1955",
+                                "email": "Luis.Hall@Mailhub.example"}])
+    out = link(left, other=right, models=linked.models)
+    assert {(p["id_l"], p["id_r"]) for p in out.pairs.to_pylist() if p["probability"] >= 0.9} == {("a1", "b1")}
