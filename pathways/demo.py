@@ -111,12 +111,19 @@ def _screening_step(world_dir: Path) -> str:
     return demo_step(world_dir)
 
 
+def _resolve_step(world_dir: Path) -> str:
+    from pathways.resolve.demo import demo_step
+
+    return demo_step(world_dir)
+
+
 # Later capabilities append (name, step) pairs: each step loads its part of the world, idempotently.
 DEMO_STEPS: list[tuple[str, Callable[[Path], str]]] = [
     ("IPR recordations", _registry_step),
     ("Manifest screening", _screening_step),
     ("Seizure history", _seizures_step),
     ("Tips", _tips_step),
+    ("Entity resolution", _resolve_step),
 ]
 
 

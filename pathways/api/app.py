@@ -26,6 +26,7 @@ API_ROUTERS = [
     "pathways.screening.api",
     "pathways.tips.api",
     "pathways.seizures.api",
+    "pathways.resolve.api",
 ]
 
 

@@ -46,3 +46,24 @@ def dedupe(
     if summary.rejected:
         where = f" (see {summary.rejects_path})" if summary.rejects_path else ""
         err_console.print(f"{summary.rejected:,} rows rejected{where}", highlight=False)
+
+
+@app.command()
+@cli_errors
+def run(
+    engine: str = typer.Option("duckdb", "--engine", help=f"One of: {', '.join(ENGINES)}."),
+    reuse_model: bool = typer.Option(False, "--reuse-model",
+                                     help="Score with the last run's trained models instead of training anew."),
+) -> None:
+    """Resolve every party in the platform (manifests, tips, seizures) into entities with stable ids."""
+    from pathways.identity.service import operator_viewer
+    from pathways.resolve import service
+    from pathways.store.session import unit_of_work
+
+    if engine not in ENGINES:
+        raise fail(f"--engine must be one of {', '.join(ENGINES)}")
+    viewer = operator_viewer()
+    with console.status("resolving", spinner="dots") as status, unit_of_work(viewer) as session:
+        r = service.run(session, viewer, engine=engine, retrain=not reuse_model, progress=status.update)
+    console.print(f"{r.records:,} party records → {r.entities:,} entities: {r.created:,} new, {r.merges:,} merged, "
+                  f"{r.splits:,} split; {r.review_pairs:,} pairs waiting for review", highlight=False, soft_wrap=True)

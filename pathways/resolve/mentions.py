@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import utcnow
@@ -16,6 +16,7 @@ from pathways.store.audit import record_event
 from pathways.store.base import encode_tokens
 
 CHUNK = 5_000
+NEW_PARTIES = "pathways.new_parties"  # session.info key: records whose party mentions await placement
 
 
 def add_mention(
@@ -35,7 +36,24 @@ def add_mention(
                       record_type=record_type, record_id=record_id, field=field)
     mention.apply_markings(markings)
     session.add(mention)
+    if kind in (MentionKind.PERSON, MentionKind.ORGANIZATION):
+        session.info.setdefault(NEW_PARTIES, set()).add((record_type, record_id))
     return mention
+
+
+@event.listens_for(Session, "after_commit")
+def _place_new_parties(session: Session) -> None:
+    """Once a record's party mentions are committed, match them against the entities (online)."""
+    keys = session.info.pop(NEW_PARTIES, None)
+    if keys:
+        from pathways.resolve.online import place_committed
+
+        place_committed(keys)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_new_parties(session: Session, previous_transaction: object) -> None:
+    session.info.pop(NEW_PARTIES, None)
 
 
 def add_relation(

@@ -62,7 +62,9 @@ def build(frame: pl.DataFrame) -> tuple[pa.Table, dict[str, list[str]], dict[str
     firsts = attached.sort("id").group_by([*key, "column"]).agg(pl.col("text").first())
     wide = firsts.pivot(on="column", index=key, values="text") if firsts.height else pl.DataFrame(
         schema={k: pl.String for k in key})
-    records = parties.join(wide, on=key, how="left").rename({"value": "name"})
+    # Sources record every named party as an organization or a person by their field alone (a manifest's
+    # importer may be a person); the kind is left to the resolver's own inference from the name.
+    records = parties.join(wide, on=key, how="left").rename({"value": "name"}).drop("kind")
     for c in RECORD_COLUMNS:
         if c not in records.columns:
             records = records.with_columns(pl.lit(None, dtype=pl.String).alias(c))

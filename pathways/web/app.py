@@ -31,6 +31,7 @@ PAGE_MODULES = [
     "pathways.seizures.pages",  # before screening: /seizures/report is not a seizure id
     "pathways.screening.pages",
     "pathways.tips.pages",
+    "pathways.resolve.pages",
 ]
 
 # Only the built files of the packages we ship are served from node_modules.

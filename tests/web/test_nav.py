@@ -26,10 +26,10 @@ def nav_labels(html: str) -> list[str]:
     ("role", "expected"),
     [
         (Role.ADMIN, ["Home", "IPR search", "Recordation review", "Hit rate", "Seizure statistics", "Detentions",
-                      "Tips", "Tip queues", "Users", "Offices", "Audit log", "API tokens"]),
+                      "Tips", "Tip queues", "Entities", "Review", "Users", "Offices", "Audit log", "API tokens"]),
         (Role.AUDITOR, ["Home", "IPR search", "Users", "Offices", "Audit log", "API tokens"]),
         (Role.SUPERVISOR, ["Home", "IPR search", "Recordation review", "Targeting", "Hit rate", "Seizure statistics",
-                           "Detentions", "Tips", "Tip queues", "Users", "Offices", "API tokens"]),
+                           "Detentions", "Tips", "Tip queues", "Entities", "Review", "Users", "Offices", "API tokens"]),
         (Role.BORDER_OFFICER, ["Home", "IPR search", "Recordation review", "Targeting", "Seizure statistics",
                               "Detentions", "Offices", "API tokens"]),
         (Role.RIGHTS_OWNER, ["Home", "IPR search", "My recordations", "Seizure notices", "API tokens"]),

@@ -1,0 +1,113 @@
+"""Matching a new party record against the existing entities, online, with the last run's models.
+
+A tip arriving or a seizure being recorded names parties; each new party mention finds candidate
+mentions through the blocking keys the last run indexed (``entity_keys``), is scored against them
+with the saved models (no training), and joins the best entity at or above the threshold, or starts
+a new one. Pairs in the review band go to the review queue as in a full run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pathways.core.policy import Viewer
+from pathways.identity.service import operator_viewer
+from pathways.resolve.entity_models import Entity, EntityEvent, EntityKey, EntityMatch, ReviewPair, Verdict
+from pathways.resolve.incremental import candidate_keys, score_candidates
+from pathways.resolve.models import Mention
+from pathways.resolve.party_records import records_for
+from pathways.resolve.service import judged_pairs, latest_models, link_settings, ordered
+
+MAX_CANDIDATES = 200
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Placement:
+    mention_id: str
+    entity_id: str
+    joined: bool  # joined an existing entity (else a new one was started)
+    probability: float | None
+    explanation: str
+
+
+def resolve_new(session: Session, viewer: Viewer, record_keys: Iterable[tuple[str, str]]) -> list[Placement]:
+    """Place the unresolved party mentions of these records, given as (record_type, record_id).
+
+    Does nothing before the first resolution run (there are no models yet): that run places them."""
+    models = latest_models(session)
+    if not models:
+        return []
+    records, attached_of, current = records_for(session, record_keys)
+    settings = link_settings()
+    judged = judged_pairs(session)
+    out = []
+    for rec in records.to_pylist():
+        if rec["id"] in current:
+            continue
+        keys = candidate_keys(rec)
+        cand_ids = list(session.execute(select(EntityKey.mention_id).where(EntityKey.key.in_(keys))
+                                        .distinct().limit(MAX_CANDIDATES)).scalars()) if keys else []
+        scored = []
+        if cand_ids:
+            where = session.execute(select(Mention.record_type, Mention.record_id)
+                                    .where(Mention.id.in_(cand_ids))).all()
+            cands, _, cand_entity = records_for(session, [(t, i) for t, i in where])
+            wanted = set(cand_ids)
+            candidates = [c for c in cands.to_pylist() if c["id"] in wanted and c["id"] in cand_entity]
+            scored = [s for s in score_candidates(models, rec, candidates)
+                      if judged.get(ordered(s.id_l, s.id_r)) != Verdict.NOT_SAME]
+            scored.sort(key=lambda s: -s.probability)
+        best = scored[0] if scored else None
+        if best is not None and best.probability >= settings.threshold:
+            other = best.id_r if best.id_l == rec["id"] else best.id_l
+            entity = session.get(Entity, cand_entity[other])
+            assert entity is not None
+            entity.mention_count += 1
+            session.add(EntityMatch(mention_id=rec["id"], other_mention_id=other, probability=best.probability,
+                                    match_weight=best.match_weight, explanation=best.explanation))
+            placement = Placement(rec["id"], entity.id, True, best.probability, best.explanation)
+        else:
+            entity = Entity(kind=rec.get("kind") or "organization", mention_count=1)
+            session.add(entity)
+            session.flush()
+            session.add(EntityEvent(entity_id=entity.id, kind="created", mentions=1,
+                                    detail="a new record matched no existing entity"))
+            placement = Placement(rec["id"], entity.id, False, best.probability if best else None,
+                                  best.explanation if best else "")
+        for mid in (rec["id"], *attached_of.get(rec["id"], ())):
+            m = session.get(Mention, mid)
+            if m is not None:
+                m.entity_id = entity.id
+        session.add_all(EntityKey(key=k[:300], mention_id=rec["id"]) for k in keys)
+        low, high = settings.review_band
+        for s in scored:
+            if low <= s.probability < high and ordered(s.id_l, s.id_r) not in judged:
+                a, b = ordered(s.id_l, s.id_r)
+                session.add(ReviewPair(mention_l=a, mention_r=b, kind=rec.get("kind") or "", probability=s.probability,
+                                       match_weight=s.match_weight, explanation=s.explanation))
+        out.append(placement)
+    session.flush()
+    return out
+
+
+def place_committed(record_keys: Iterable[tuple[str, str]]) -> None:
+    """Place the party mentions of records just committed, in a transaction of their own: a failure
+    here never undoes the record (the next resolution run places what was missed)."""
+    from pathways.store.session import unit_of_work
+
+    keys = list(record_keys)
+    try:
+        viewer = operator_viewer("resolve")
+        with unit_of_work(viewer, readonly=True) as session:
+            if latest_models(session) is None:
+                return
+        with unit_of_work(viewer) as session:
+            resolve_new(session, viewer, keys)
+    except Exception:  # the record is safe whatever happens here
+        log.exception("placing the parties of %d new record(s) failed; the next resolution run will", len(keys))
