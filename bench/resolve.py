@@ -112,6 +112,7 @@ def main() -> None:
     timing = incremental_timing(linkage.models, pl.from_arrow(records))  # type: ignore[arg-type]
     per_kind = {k: stats[k] for k in ("person", "organization", "address") if k in stats}
     predict_seconds = sum(v["predict_seconds"] for v in per_kind.values())
+    blocking_seconds = sum(v["blocking_seconds"] for v in per_kind.values())
     result = {
         "records": records.num_rows, "engine": args.engine, "world": str(args.world),
         "wall_seconds": round(read_seconds + link_seconds, 1), "read_seconds": round(read_seconds, 1),
@@ -119,6 +120,8 @@ def main() -> None:
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "representatives": stats["representatives"], "scored_pairs": stats["scored_pairs"],
         "scored_pairs_per_second_predict": round(stats["scored_pairs"] / predict_seconds) if predict_seconds else None,
+        "scored_pairs_per_second_blocking_and_predict": round(
+            stats["scored_pairs"] / (predict_seconds + blocking_seconds)) if predict_seconds else None,
         "pairs_kept": stats["pairs_kept"], "review_pairs": stats["review_pairs"],
         "review_pairs_per_10k_records": round(stats["review_pairs"] / records.num_rows * 10_000, 1),
         "clusters": stats["clusters"], "true_parties": truth["party_id"].n_unique(),
@@ -126,7 +129,8 @@ def main() -> None:
         "incremental": timing, "stage_seconds": {
             "features": round(stats["features_seconds"], 1), "cluster": round(stats["cluster_seconds"], 1),
             **{f"{k}_{s}": round(v, 1) for k, d in per_kind.items() for s, v in
-               [*d.get("timings", {}).items(), ("predict", d["predict_seconds"]), ("explain", d["explain_seconds"])]
+               [*d.get("timings", {}).items(), ("blocking", d["blocking_seconds"]), ("predict", d["predict_seconds"]),
+                ("explain", d["explain_seconds"])]
                if s != "steps_undone"}},
         "per_kind": {k: {"records": d["records"], "scored_pairs": d["scored_pairs"]} for k, d in per_kind.items()},
         "load_average_before": [round(x, 2) for x in load_before],

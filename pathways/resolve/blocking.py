@@ -44,7 +44,7 @@ _RULES: dict[str, tuple[str, ...]] = {
 
 # EM sessions rotate rules: a field in a training rule cannot be estimated in that session.
 TRAINING_RULES: dict[str, tuple[str, ...]] = {
-    "person": ("l.dob_n = r.dob_n", "l.name_key = r.name_key", "l.street_n = r.street_n"),
+    "person": ("l.dob_n = r.dob_n", "l.name_key = r.name_key"),
     "organization": ("l.name_key = r.name_key", "l.street_n = r.street_n AND l.postcode_n = r.postcode_n"),
     "address": ("l.postcode_n = r.postcode_n", "l.street_n = r.street_n"),
 }

@@ -46,8 +46,19 @@ def _jw(column: str, threshold: float, what: str) -> Any:
         label_for_charts=f"{what} Jaro-Winkler ≥ {threshold}", m_probability=CLOSE[0], u_probability=CLOSE[1])
 
 
+class _GuardedEdits(cll.DamerauLevenshteinLevel):
+    """Edit distance, computed only when the lengths allow it: most random pairs differ in length, and
+    edit distance on two long company names is the costliest comparison of a training run."""
+
+    def create_sql(self, sql_dialect: Any) -> str:
+        self.col_expression.sql_dialect = sql_dialect
+        col = self.col_expression
+        guard = f"abs(length({col.name_l}) - length({col.name_r})) <= {self.distance_threshold}"
+        return f"{guard} AND {super().create_sql(sql_dialect)}"
+
+
 def _edits(column: str, distance: int, label: str) -> Any:
-    return cll.DamerauLevenshteinLevel(column, distance).configure(
+    return _GuardedEdits(column, distance).configure(
         label_for_charts=label, m_probability=CLOSE[0], u_probability=CLOSE[1])
 
 

@@ -230,6 +230,26 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
     return pairs, saved_out, stats, candidates
 
 
+def _clusters(members: pl.DataFrame, pairs: pl.DataFrame, threshold: float, same: list[tuple[str, str]],
+              not_same: list[tuple[str, str]]) -> pa.Table:
+    """Cluster the representatives; every copy follows its representative, unless a judgement names it.
+
+    A judged copy takes part itself, tied to its representative as a sure pair, so a "not same" between
+    two identical records still splits them. Copies have larger ids than their representative, so the
+    smallest id of each cluster is among the clustered records."""
+    judged = {i for pair in (*same, *not_same) for i in pair}
+    reps = members.filter((pl.col("id") == pl.col("rep")) | pl.col("id").is_in(list(judged)))
+    links = [(a, b, 1.0) for a, b in reps.filter(pl.col("id") != pl.col("rep")).select("rep", "id").iter_rows()]
+    links.extend(pairs.select("id_l", "id_r", "probability").filter(pl.col("probability") >= threshold).iter_rows())
+    assignment = cluster(reps["id"].to_list(), links, threshold, same, not_same)
+    known = pl.DataFrame({"id": list(assignment), "cluster_id": list(assignment.values())},
+                         schema={"id": pl.String, "cluster_id": pl.String})
+    out = (members.join(known, on="id", how="left")
+           .join(known.rename({"id": "rep", "cluster_id": "rep_cluster"}), on="rep", how="left")
+           .select("id", pl.coalesce("cluster_id", "rep_cluster").alias("cluster_id")))
+    return out.to_arrow().cast(CLUSTER_SCHEMA)
+
+
 def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: dict[str, dict] | None = None,
          same: Iterable[tuple[str, str]] = (), not_same: Iterable[tuple[str, str]] = (),
          other: pa.Table | None = None, keep_candidates: bool = False,
@@ -253,7 +273,8 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
     df = pl.concat(frames, how="vertical_relaxed")
     known = {a for m in (models or {}).values() for a in m.get("common_addresses", [])}
     df, common = _mark_common_addresses(df, settings.address_cap, known)
-    df = _representatives(df)
+    df = _representatives(df).select("id", "rep", "entity_kind", "_dataset", *MATCH_COLUMNS)
+    del frames
     stats["features_seconds"] = time.perf_counter() - t
     stats["representatives"] = int(df["rep"].n_unique())
     stats["common_addresses"] = len(common)
@@ -283,17 +304,12 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
     assert isinstance(empty, pl.DataFrame)
     pairs = pl.concat(pair_frames) if pair_frames else empty
     pairs = pairs.sort(["id_l", "id_r"])
-    copies = df.filter(pl.col("id") != pl.col("rep")).select("id", "rep")
-    links = [(a, b, 1.0) for a, b in copies.iter_rows()]
-    strong = pairs.select("id_l", "id_r", "probability").filter(pl.col("probability") >= settings.threshold)
-    links.extend(strong.iter_rows())
-    assignment = cluster(df["id"].to_list(), links, settings.threshold, same, not_same)
-    clusters = pa.table({"id": list(assignment), "cluster_id": list(assignment.values())}, schema=CLUSTER_SCHEMA)
+    clusters = _clusters(df.select("id", "rep"), pairs, settings.threshold, list(same), list(not_same))
     stats["cluster_seconds"] = time.perf_counter() - t
     stats["scored_pairs"] = sum(stats[k]["scored_pairs"] for k in out_models)
     stats["pairs_kept"] = pairs.height
     stats["review_pairs"] = pairs.filter(pl.col("probability") < settings.review_band[1]).height
-    stats["clusters"] = len(set(assignment.values()))
+    stats["clusters"] = len(set(clusters.column("cluster_id").to_pylist()))
     stats["seconds"] = time.perf_counter() - started
     candidates = None
     if keep_candidates:
