@@ -11,19 +11,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.core.policy import Viewer
 from pathways.identity.service import operator_viewer
 from pathways.resolve.entity_models import Entity, EntityEvent, EntityKey, EntityMatch, ReviewPair, Verdict
-from pathways.resolve.incremental import candidate_keys, score_candidates
+from pathways.resolve.features import FEATURE_COLUMNS, features
+from pathways.resolve.incremental import ScoredPair, candidate_keys, score_candidates
 from pathways.resolve.models import Mention
 from pathways.resolve.party_records import records_for
+from pathways.resolve.records import SCHEMA
 from pathways.resolve.service import judged_pairs, latest_models, link_settings, ordered
 
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 500
 log = logging.getLogger(__name__)
 
 
@@ -34,6 +38,16 @@ class Placement:
     joined: bool  # joined an existing entity (else a new one was started)
     probability: float | None
     explanation: str
+
+
+def _copies(record: dict[str, Any], candidates: list[dict[str, Any]]) -> list[ScoredPair]:
+    """Candidates written the same way as the record once normalized: a full run scores such copies
+    once and puts them together (see ``linkage``), so placement does the same."""
+    table = features(pa.Table.from_pylist([record, *candidates], schema=SCHEMA))
+    rows = table.select(["id", *FEATURE_COLUMNS]).to_pylist()
+    mine = tuple(rows[0][c] for c in FEATURE_COLUMNS)
+    return [ScoredPair(record["id"], r["id"], 1.0, 0.0, "written the same way as another mention (name and "
+                       "identifiers identical)") for r in rows[1:] if tuple(r[c] for c in FEATURE_COLUMNS) == mine]
 
 
 def resolve_new(session: Session, viewer: Viewer, record_keys: Iterable[tuple[str, str]]) -> list[Placement]:
@@ -60,7 +74,7 @@ def resolve_new(session: Session, viewer: Viewer, record_keys: Iterable[tuple[st
             cands, _, cand_entity = records_for(session, [(t, i) for t, i in where])
             wanted = set(cand_ids)
             candidates = [c for c in cands.to_pylist() if c["id"] in wanted and c["id"] in cand_entity]
-            scored = [s for s in score_candidates(models, rec, candidates)
+            scored = [s for s in _copies(rec, candidates) + score_candidates(models, rec, candidates)
                       if judged.get(ordered(s.id_l, s.id_r)) != Verdict.NOT_SAME]
             scored.sort(key=lambda s: -s.probability)
         best = scored[0] if scored else None

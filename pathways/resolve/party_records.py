@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.resolve.models import Mention, MentionKind
+from pathways.resolve.records import COLUMNS as RECORD_COLUMNS
 
 PARTY_KINDS = (MentionKind.PERSON.value, MentionKind.ORGANIZATION.value)
 # attached kind -> record column, and whether the record takes the raw value or the normalized key
@@ -25,8 +26,6 @@ ATTACHED = {
     MentionKind.ACCOUNT.value: ("identifier", "normalized"),
     MentionKind.USERNAME.value: ("identifier", "normalized"),
 }
-RECORD_COLUMNS = ("id", "kind", "name", "first_name", "last_name", "dob", "address", "city", "state", "postcode",
-                  "country", "phone", "email", "identifier", "source")
 FETCH = 50_000
 _SCHEMA = {"id": pl.String, "kind": pl.String, "value": pl.String, "normalized": pl.String, "source": pl.String,
            "record_type": pl.String, "record_id": pl.String, "field": pl.String, "entity_id": pl.String}
@@ -43,10 +42,14 @@ def _frame(session: Session, record_keys: Iterable[tuple[str, str]] | None = Non
         for chunk in result.partitions(FETCH):
             parts.append(pl.DataFrame([tuple(r) for r in chunk], schema=_SCHEMA, orient="row"))
     else:
-        ids = sorted({rid for _, rid in record_keys})
-        for i in range(0, len(ids), 500):
-            rows = session.execute(stmt.where(Mention.record_id.in_(ids[i:i + 500]))).all()
-            parts.append(pl.DataFrame([tuple(r) for r in rows], schema=_SCHEMA, orient="row"))
+        by_type: dict[str, list[str]] = {}
+        for rtype, rid in sorted(set(record_keys)):
+            by_type.setdefault(rtype, []).append(rid)
+        for rtype, ids in by_type.items():  # (record_type, record_id) is the index's order
+            for i in range(0, len(ids), 500):
+                rows = session.execute(stmt.where(Mention.record_type == rtype,
+                                                  Mention.record_id.in_(ids[i:i + 500]))).all()
+                parts.append(pl.DataFrame([tuple(r) for r in rows], schema=_SCHEMA, orient="row"))
     return pl.concat(parts) if parts else pl.DataFrame(schema=_SCHEMA)
 
 
@@ -85,9 +88,4 @@ def party_records(session: Session) -> tuple[pa.Table, dict[str, list[str]], dic
 def records_for(session: Session, record_keys: Iterable[tuple[str, str]]) -> tuple[pa.Table, dict[str, list[str]],
                                                                                    dict[str, str]]:
     """The party records of some source records, given as (record_type, record_id)."""
-    keys = set(record_keys)
-    frame = _frame(session, keys)
-    if keys:
-        wanted = [f"{t}\x1f{i}" for t, i in keys]
-        frame = frame.filter(pl.concat_str(["record_type", "record_id"], separator="\x1f").is_in(wanted))
-    return build(frame)
+    return build(_frame(session, list(record_keys)))

@@ -243,10 +243,19 @@ def _write_matches(session: Session, run_id: str, pairs: pa.Table, a: Assignment
         session.execute(insert(EntityMatch), chunk)
 
 
+def _first_copies(featured: pa.Table) -> pa.Table:
+    """One record of each group written identically (the smallest id): a manifest repeats a shipper
+    thousands of times, and one copy is all a new record needs to be compared with."""
+    df = pl.from_arrow(featured)
+    assert isinstance(df, pl.DataFrame)
+    return df.filter(pl.col("id") == pl.col("id").min().over(list(FEATURE_COLUMNS))).to_arrow()
+
+
 def _write_keys(session: Session, run_id: str, featured: pa.Table) -> int:
-    """Blocking keys of the party records not keyed yet (a record's keys never change)."""
+    """Blocking keys of the party records not keyed yet (a record's keys never change), one copy each."""
     keyed = set(session.execute(select(EntityKey.mention_id).distinct()).scalars())
-    fresh = featured.filter(pc.invert(pc.is_in(featured.column("id"), pa.array(list(keyed), pa.string()))))
+    firsts = _first_copies(featured)
+    fresh = firsts.filter(pc.invert(pc.is_in(firsts.column("id"), pa.array(list(keyed), pa.string()))))
     rows: list[dict[str, Any]] = []
     for rec in fresh.to_pylist():
         rows.extend({"id": new_id(), "key": k[:300], "mention_id": rec["id"], "run_id": run_id}
