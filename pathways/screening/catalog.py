@@ -28,7 +28,7 @@ from pathways.registry.models import (
     RegistryIndexVersion,
     Status,
 )
-from pathways.screening.matcher import MarkMatcher, MarkSpec, words
+from pathways.screening.matcher import MarkMatcher, MarkSpec, gc_paused, words
 from pathways.seizures.service import all_history_keys, party_key
 from pathways.store.audit import record_event
 from pathways.store.base import decode_tokens
@@ -117,6 +117,11 @@ def catalog_version(session: Session) -> int:
 
 
 def load_catalog(session: Session, *, with_history: bool = True) -> Catalog:
+    with gc_paused():  # a hundred thousand small frozen objects
+        return _load_catalog(session, with_history)
+
+
+def _load_catalog(session: Session, with_history: bool) -> Catalog:
     version = catalog_version(session)
     # plain rows, not ORM objects: 20,000 recordations and 60,000 products load in a fraction of the time
     R = Recordation

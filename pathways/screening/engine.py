@@ -7,20 +7,27 @@ so their outputs are identical.
 
 from __future__ import annotations
 
+import functools
+import gc
 import multiprocessing as mp
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import cast
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pathways.core.errors import InvalidInput
-from pathways.screening.catalog import Catalog
+from pathways.screening.catalog import Catalog, matcher_for
+from pathways.screening.ingest import ChunkDone, ChunkTask, read_chunk
+from pathways.screening.matcher import gc_paused
 from pathways.screening.rules import Rules
-from pathways.screening.score import HITS_SCHEMA, score_chunk
+from pathways.screening.score import HITS_SCHEMA, describe, match_key, remember, score_chunk
 
 ENGINES = ("embedded", "spark")
 Progress = Callable[[int, int], None]
@@ -28,41 +35,110 @@ Progress = Callable[[int, int], None]
 _STATE: dict[str, object] = {}
 
 
-def _init(catalog: Catalog, rules: Rules) -> None:
+def _init(catalog: bytes | Catalog, rules: Rules) -> None:
     # the matcher is compiled on the first part scored, so ingest chunks need not wait for it
+    if isinstance(catalog, bytes):
+        with gc_paused():
+            catalog = pickle.loads(catalog)
     _STATE["catalog"], _STATE["rules"] = catalog, rules
 
 
-def _score_part(path: str) -> tuple[pa.Table, pa.Table]:
+def _score(table: pa.Table, described: str | None = None) -> tuple[pa.Table, pa.Table]:
+    catalog, rules = _warm()
+    if described and _STATE.get("described") != described:
+        remember(pl.read_ipc(described), catalog, rules)
+        _STATE["described"] = described
+    return score_chunk(table, catalog, rules)
+
+
+def _warm() -> tuple[Catalog, Rules]:
     catalog, rules = _STATE["catalog"], _STATE["rules"]
     assert isinstance(catalog, Catalog) and isinstance(rules, Rules)
-    return score_chunk(pq.read_table(path), catalog, rules)
+    if "warm" not in _STATE:
+        matcher_for(catalog)
+        gc.freeze()  # the compiled matcher lives as long as the worker: no collector passes over it
+        _STATE["warm"] = True
+    return catalog, rules
+
+
+def _warm_up() -> None:
+    _warm()
+
+
+def _score_part(path: str, described: str | None = None) -> tuple[pa.Table, pa.Table]:
+    return _score(pq.read_table(path), described)
+
+
+def _ingest_and_score(path: str, index: int, chunk_rows: int, store: str, *,
+                      described: str | None = None) -> ChunkDone:
+    """A chunk read, validated and written to the line store, and screened while still in memory."""
+    done, table = read_chunk(path, index, chunk_rows, store)
+    return done._replace(scored=_score(table, described))
+
+
+def _describe(keys: list[str]) -> pa.Table:
+    catalog, rules = _warm()
+    return describe(keys, catalog, rules).to_arrow()
 
 
 class EmbeddedPool:
     """Worker processes shared by the ingest (reading, validating and writing chunks) and the scoring,
-    so a run scores parts while the next ones are still being written."""
+    so a run scores parts while the next ones are still being written; a chunk a worker ingests it
+    also scores at once.
+
+    Before the chunks, ``describe`` has the workers match the file's distinct descriptions, each a
+    share of them, so no description is matched twice (matching is most of the scoring's work)."""
 
     def __init__(self, catalog: Catalog, rules: Rules, workers: int | None = None) -> None:
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
-                                        initializer=_init, initargs=(catalog, rules))
+                                        initializer=_init, initargs=(pickle.dumps(catalog), rules))
         self.futures: dict[str, Future[tuple[pa.Table, pa.Table]]] = {}
+        self.scored: dict[str, tuple[pa.Table, pa.Table]] = {}
+        self.described: str | None = None
+        self.chunk_task: ChunkTask = _ingest_and_score
+        for _ in range(self.workers):  # start them and compile the matcher while this process reads
+            self.pool.submit(_warm_up)
+
+    def describe(self, source: Path, scratch: Path) -> None:
+        """Match the distinct descriptions of a Parquet manifest file ahead of its chunks."""
+        try:
+            raw = pl.scan_parquet(source).select(pl.col("description").cast(pl.String)).unique().collect()
+        except (pl.exceptions.PolarsError, OSError):
+            return  # not this engine's business: the ingest says what is wrong with the file
+        keys = raw.select(match_key()).unique().get_column("description").sort()
+        shares = [self.pool.submit(_describe, keys.gather_every(self.workers, i).to_list())
+                  for i in range(self.workers)]
+        described = pl.concat([cast(pl.DataFrame, pl.from_arrow(f.result())) for f in shares])
+        scratch.parent.mkdir(parents=True, exist_ok=True)
+        described.write_ipc(scratch, compression="uncompressed")
+        self.described = str(scratch)
+        self.chunk_task = functools.partial(_ingest_and_score, described=self.described)
+
+    def on_part(self, part: Path, scored: tuple[pa.Table, pa.Table] | None) -> None:
+        """A part committed by the ingest: keep what its worker scored, or score it now."""
+        if scored is not None:
+            self.scored[str(part)] = scored
+        else:
+            self.submit(part)
 
     def submit(self, part: Path) -> None:
-        if str(part) not in self.futures:
-            self.futures[str(part)] = self.pool.submit(_score_part, str(part))
+        if str(part) not in self.futures and str(part) not in self.scored:
+            self.futures[str(part)] = self.pool.submit(_score_part, str(part), self.described)
 
     def results(self, parts: list[Path], progress: Progress | None = None) -> Iterator[tuple[pa.Table, pa.Table]]:
         for p in parts:
             self.submit(p)
         for i, p in enumerate(parts):
-            yield self.futures[str(p)].result()
+            done = self.scored.pop(str(p), None)
+            yield done if done is not None else self.futures.pop(str(p)).result()
             if progress:
                 progress(i + 1, len(parts))
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
+        if self.described:
+            Path(self.described).unlink(missing_ok=True)
 
 
 def run_embedded(parts: list[Path], catalog: Catalog, rules: Rules, *, workers: int | None = None,
@@ -125,8 +201,6 @@ def run_spark(parts: list[Path], catalog: Catalog, rules: Rules, *, progress: Pr
 
 
 def _combine(hits: pa.Table, targets: pa.Table, schema: pa.Schema) -> pa.Table:
-    import polars as pl
-
     h = pl.from_arrow(hits)
     t = pl.from_arrow(targets)
     assert isinstance(h, pl.DataFrame) and isinstance(t, pl.DataFrame)
@@ -136,8 +210,6 @@ def _combine(hits: pa.Table, targets: pa.Table, schema: pa.Schema) -> pa.Table:
 
 
 def _split(table: pa.Table) -> tuple[pa.Table, pa.Table]:
-    import polars as pl
-
     df = pl.from_arrow(table)
     assert isinstance(df, pl.DataFrame)
     df = df.sort("line_id")

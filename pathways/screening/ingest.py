@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 import pyarrow as pa
@@ -102,8 +102,20 @@ def mention_rows(table: pa.Table) -> tuple[list[dict[str, Any]], list[dict[str, 
     return mentions, relations
 
 
-def prepare_chunk(path: str, index: int, chunk_rows: int, store: str) -> tuple[int, int, int, float]:
-    """One chunk of a Parquet file, in a worker: read its rows, validate, write the part and rejects."""
+class ChunkDone(NamedTuple):
+    """A chunk a worker read, validated and wrote to the line store; ``scored`` is what a screening
+    engine made of its good rows in the same pass (``None`` when only ingesting)."""
+
+    chunk: int
+    loaded: int
+    rejected: int
+    position: float  # fraction of the file read so far
+    scored: Any = None
+
+
+def read_chunk(path: str, index: int, chunk_rows: int, store: str) -> tuple[ChunkDone, pa.Table]:
+    """One chunk of a Parquet file, in a worker: read its rows, validate, write the part and rejects;
+    the good rows come back too, so the worker may screen them before they leave its memory."""
     pf = pq.ParquetFile(path)
     start, total = index * chunk_rows, pf.metadata.num_rows
     end = min(start + chunk_rows, total)
@@ -121,7 +133,14 @@ def prepare_chunk(path: str, index: int, chunk_rows: int, store: str) -> tuple[i
     table = good.to_arrow().cast(MANIFEST_SCHEMA)
     _write_part(Path(store), index, table)
     _write_rejects(Path(store), index, rejects)
-    return index, table.num_rows, len(rejects), end / max(total, 1)
+    return ChunkDone(index, table.num_rows, len(rejects), end / max(total, 1)), table
+
+
+def prepare_chunk(path: str, index: int, chunk_rows: int, store: str) -> ChunkDone:
+    return read_chunk(path, index, chunk_rows, store)[0]
+
+
+ChunkTask = Callable[[str, int, int, str], ChunkDone]
 
 
 def store_root() -> Path:
@@ -168,9 +187,12 @@ def _gather_rejects(store: Path, out: Path) -> int:
 
 def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None, chunk_rows: int = CHUNK_ROWS,
                 mentions: bool = True, progress: Progress | None = None,
-                stop_after: int | None = None, on_part: Callable[[Path], None] | None = None,
-                executor: Executor | None = None) -> IngestReport:
-    """Ingest (or resume) one manifest file. ``stop_after`` stops after that many chunks (tests of resume)."""
+                stop_after: int | None = None, on_part: Callable[[Path, Any], None] | None = None,
+                executor: Executor | None = None, chunk_task: ChunkTask = prepare_chunk) -> IngestReport:
+    """Ingest (or resume) one manifest file. ``stop_after`` stops after that many chunks (tests of resume).
+
+    ``on_part(part, scored)`` hears of each committed part in order; with an ``executor``, a Parquet
+    file's chunks are ``chunk_task`` calls in its workers, and ``scored`` is what the task returned."""
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
     if path.is_dir():
@@ -194,7 +216,8 @@ def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None,
     store.mkdir(parents=True, exist_ok=True)
     markings = line_markings(viewer)
 
-    def commit(index: int, good: pa.Table | None, n_good: int, n_bad: int, position: float) -> None:
+    def commit(index: int, good: pa.Table | None, n_good: int, n_bad: int, position: float,
+               scored: Any = None) -> None:
         with unit_of_work(viewer) as session:
             n_mentions = 0
             if mentions and good is not None and good.num_rows:
@@ -212,7 +235,7 @@ def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None,
         if progress:
             progress(position, f"chunk {index + 1}")
         if on_part:  # committed: a screening engine may start on it while the next chunk is read
-            on_part(store / f"part-{index:05d}.parquet")
+            on_part(store / f"part-{index:05d}.parquet", scored)
 
     if executor is not None and fmt == "parquet" and not mentions and stop_after is None:
         # chunks are independent row ranges of the file: workers read, validate and write them; this
@@ -223,11 +246,11 @@ def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None,
             raise InvalidInput(f"{path.name}: not a readable Parquet file ({exc})") from None
         check_header(pf.schema_arrow.names, path)
         total = pf.metadata.num_rows
-        futures = [executor.submit(prepare_chunk, str(path), i, chunk_rows, str(store))
+        futures = [executor.submit(chunk_task, str(path), i, chunk_rows, str(store))
                    for i in range(resume, -(-total // chunk_rows))]
         for fut in futures:
-            index, n_good, n_bad, position = fut.result()
-            commit(index, None, n_good, n_bad, position)
+            done = fut.result()
+            commit(done.chunk, None, done.loaded, done.rejected, done.position, done.scored)
     else:
         done_now = 0
         for chunk in read_chunks(path, chunk_rows):

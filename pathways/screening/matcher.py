@@ -14,7 +14,8 @@ import functools
 import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -30,6 +31,19 @@ IMITATION = re.compile(
     r"same as original|oem quality|knock-?off|fake)(?![\w])", re.IGNORECASE)
 COMPATIBILITY = re.compile(r"(?<![\w])(case for|compatible with|fits?|for|replacement|unbranded)(?![\w])",
                            re.IGNORECASE)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while many long-lived objects are made at once (nothing they
+    make is a cycle to collect; the collector would only walk them again and again)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @functools.cache
@@ -156,13 +170,8 @@ class MarkMatcher:
         words, they are never read as misspelled marks ("PARFUM" is not PARNUM)."""
         # the indexes are a million small lists: the cyclic collector would walk them again and
         # again while they grow (three times the build's own work)
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             self._compile(list(specs), frozenset(vocabulary))
-        finally:
-            if paused:
-                gc.enable()
         self._typo_cache: dict[str, tuple[tuple[int, int], ...]] = {}
         self._word_typo_cache: dict[str, tuple[tuple[str, int], ...]] = {}
 

@@ -30,11 +30,16 @@ class Memo:
         keys = keys.select(self.on).unique()
         new = keys if self.table is None else keys.join(self.table.select(self.on), on=self.on, how="anti")
         if new.height:
-            rows = compute(new)
-            if self.table is None or self.table.height + rows.height > MAX_ROWS:
-                self.table = rows if self.table is None or rows.height > MAX_ROWS else pl.concat([
-                    self.table.join(keys, on=self.on, how="semi"), rows])
-            else:
-                self.table = pl.concat([self.table, rows])
+            self.add(compute(new), keep=keys)
         assert self.table is not None
         return self.table
+
+    def add(self, rows: pl.DataFrame, keep: pl.DataFrame | None = None) -> None:
+        """Remember rows of new keys; when full, only the rows of ``keep`` stay besides them."""
+        if self.table is None or rows.height > MAX_ROWS:
+            self.table = rows
+        elif self.table.height + rows.height > MAX_ROWS:
+            old = self.table.join(keep, on=self.on, how="semi") if keep is not None else self.table.clear()
+            self.table = pl.concat([old, rows])
+        else:
+            self.table = pl.concat([self.table, rows])

@@ -164,9 +164,24 @@ _NO_MARKS = {"line_id": pl.String, "mark_score": pl.Float64, "mark_rules": pl.St
              "recordation_numbers": pl.String}
 
 
+def _owner(catalog: Catalog, rules: Rules) -> str:
+    return f"{catalog.digest}:{sorted(rules.weights.items())}"
+
+
+def describe(keys: list[str], catalog: Catalog, rules: Rules) -> pl.DataFrame:
+    """What these descriptions (as ``match_key`` makes them) match, as ``remember`` takes it."""
+    return _match_descriptions(pl.DataFrame({"description": keys}, schema={"description": pl.String}), catalog, rules)
+
+
+def remember(described: pl.DataFrame, catalog: Catalog, rules: Rules) -> None:
+    """Descriptions matched elsewhere (another process, ahead of the chunks): not matched again here."""
+    _DESCRIPTIONS.reset(_owner(catalog, rules))
+    _DESCRIPTIONS.add(described)
+
+
 def _mark_scores(df: pl.DataFrame, catalog: Catalog, rules: Rules) -> pl.DataFrame:
     """One row per line with a mark hit: its best recordation's score, rules and reasons."""
-    owner = f"{catalog.digest}:{sorted(rules.weights.items())}"
+    owner = _owner(catalog, rules)
     _DESCRIPTIONS.reset(owner)
     known = _DESCRIPTIONS.lookup(df, lambda new: _match_descriptions(new, catalog, rules))
     lh = df.join(known.filter(pl.col("rec").is_not_null()), on="description", how="inner")

@@ -4,32 +4,34 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import utcnow
 from pathways.core.errors import InvalidInput, NotFound
 from pathways.core.ids import new_id
-from pathways.core.policy import Classification, Markings, Role, Viewer
+from pathways.core.policy import Role, Viewer
 from pathways.identity import service as identity
-from pathways.resolve.mentions import marking_columns
 from pathways.screening import engine as engines
 from pathways.screening.catalog import Catalog, load_catalog
-from pathways.screening.ingest import IngestReport, ingest_file, job_parts
+from pathways.screening.ingest import IngestReport, ingest_file, job_parts, store_root
 from pathways.screening.models import IngestJob, LineStatus, ScreeningRun, TargetedLine
+from pathways.screening.reader import file_format
 from pathways.screening.rules import RULE_LABELS, Rules, load_rules
+from pathways.screening.targets import load_targets
 from pathways.seizures import service as seizures
 from pathways.seizures.models import Detention, Seizure
-from pathways.store.audit import record_event
 from pathways.store.policy import fetch_visible, visible
 from pathways.store.session import unit_of_work
 
@@ -79,9 +81,8 @@ class RunReport:
 
 def _write_hits(hits: pa.Table, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    table = hits.drop_columns(["rules"]).set_column(
-        5, "reasons", pa.array([r.replace("\n", " | ") if r else "" for r in hits.column("reasons").to_pylist()],
-                               pa.string()))
+    reasons = pc.fill_null(pc.replace_substring(hits.column("reasons"), "\n", " | "), "")
+    table = hits.drop_columns(["rules"]).set_column(5, "reasons", reasons)
     if out.suffix.lower() in (".parquet", ".pq"):
         pq.write_table(table, out, compression="zstd")
     elif out.suffix.lower() == ".csv":
@@ -108,7 +109,9 @@ def _gather(results: Iterator[tuple[pa.Table, pa.Table]]) -> tuple[pa.Table, pa.
         from pathways.screening.score import HITS_SCHEMA
 
         return HITS_SCHEMA.empty_table(), pa.table({})
-    all_hits = pa.concat_tables(hits).sort_by("line_id")
+    merged = pl.from_arrow(pa.concat_tables(hits))
+    assert isinstance(merged, pl.DataFrame)
+    all_hits = merged.sort("line_id").to_arrow().cast(hits[0].schema)
     all_targets = pa.concat_tables(targets, promote_options="permissive") if targets else pa.table({})
     return all_hits, all_targets
 
@@ -129,9 +132,13 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
     pool = engines.EmbeddedPool(catalog, rules) if engine == "embedded" else None
     try:
         timings: dict[str, float] = {"catalog": time.perf_counter() - start}
+        if pool is not None:  # its workers match the descriptions, then ingest and score each chunk in one pass
+            if file_format(path) == "parquet":
+                pool.describe(path, store_root().parent / f".descriptions-{new_id()}.arrow")
+            kwargs.update(on_part=pool.on_part, executor=pool.pool, chunk_task=pool.chunk_task)
+            timings["descriptions"] = time.perf_counter() - start - sum(timings.values())
         report = ingest_file(viewer, path, mentions=mentions, rejects_path=rejects_path,
                              progress=(lambda f, _m: progress("ingest", f)) if progress else None,
-                             on_part=pool.submit if pool else None, executor=pool.pool if pool else None,
                              **kwargs)
         with unit_of_work(viewer, readonly=True) as session:
             job = session.get(IngestJob, report.job_id)
@@ -147,70 +154,35 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
         if pool is not None:
             pool.close()
     timings["screen"] = time.perf_counter() - start - sum(timings.values())
-    if out is not None:
-        _write_hits(hits, out)
-    timings["hits_file"] = time.perf_counter() - start - sum(timings.values())
-    seconds = time.perf_counter() - start
-    with unit_of_work(viewer) as session:
-        run = ScreeningRun(job_id=report.job_id, filename=path.name[:400], engine=engine, lines=report.loaded,
-                           scored=hits.num_rows, threshold=rules.threshold, sample_rate=rules.sample_rate,
-                           rules_digest=rules.digest, recordations=len(catalog.recs),
-                           out_path=str(out or ""), seconds=round(seconds, 3))
-        h = pl.from_arrow(hits)
-        assert isinstance(h, pl.DataFrame)
-        run.targeted = int(h.get_column("targeted").sum()) if h.height else 0
-        run.sampled = int(h.get_column("sampled").sum()) if h.height else 0
-        session.add(run)
-        session.flush()
-        queued_new = load_targets(session, viewer, run.id, targets)
+    run_id, finished = new_id(), Future[float]()
+    targeted = int(pc.sum(hits.column("targeted")).as_py() or 0) if hits.num_rows else 0
+    sampled = int(pc.sum(hits.column("sampled")).as_py() or 0) if hits.num_rows else 0
+
+    def fill_queue() -> int:
+        with unit_of_work(viewer) as session:
+            queued = load_targets(session, viewer, run_id, targets, job_id=report.job_id)
+            session.add(ScreeningRun(id=run_id, job_id=report.job_id, filename=path.name[:400], engine=engine,
+                                     lines=report.loaded, scored=hits.num_rows, targeted=targeted, sampled=sampled,
+                                     threshold=rules.threshold, sample_rate=rules.sample_rate,
+                                     rules_digest=rules.digest, recordations=len(catalog.recs),
+                                     out_path=str(out or ""), seconds=round(finished.result(), 3)))
+        return queued
+
+    # the queue fills (mostly SQLite's own work) while this thread writes the hits file
+    with ThreadPoolExecutor(1) as side:
+        queue_job = side.submit(fill_queue)
+        try:
+            if out is not None:
+                _write_hits(hits, out)
+        except BaseException as exc:
+            finished.set_exception(exc)
+            raise
+        timings["hits_file"] = time.perf_counter() - start - sum(timings.values())
+        finished.set_result(time.perf_counter() - start)
+        queued_new = queue_job.result()
     timings["queue"] = time.perf_counter() - start - sum(timings.values())
-    return RunReport(run.id, report, report.loaded, hits.num_rows, run.targeted, run.sampled, queued_new,
+    return RunReport(run_id, report, report.loaded, hits.num_rows, targeted, sampled, queued_new,
                      time.perf_counter() - start, out, engine, {k: round(v, 2) for k, v in timings.items()})
-
-
-def queue_markings(session: Session, viewer: Viewer) -> Markings:
-    return Markings(Classification.LAW_ENFORCEMENT_SENSITIVE, owner_org_id=identity.agency(session).id)
-
-
-def load_targets(session: Session, viewer: Viewer, run_id: str, targets: pa.Table) -> int:
-    """Targeted and sampled lines into the queue: new lines inserted in bulk, lines still awaiting an
-    exam rescored; examined lines keep their outcome. One ``load`` audit event for the run."""
-    if targets.num_rows == 0:
-        record_event(session, "load", "targeted_lines", run_id, inserted=0, rescored=0)
-        return 0
-    df = pl.from_arrow(targets)
-    assert isinstance(df, pl.DataFrame)
-    ids = df.get_column("line_id").to_list()
-    existing: dict[str, str] = {}
-    for i in range(0, len(ids), 1000):
-        existing.update(session.execute(select(TargetedLine.line_id, TargetedLine.status)
-                                        .where(TargetedLine.line_id.in_(ids[i : i + 1000]))).all())
-    common = {**marking_columns(queue_markings(session, viewer)), "run_id": run_id, "created_at": utcnow(),
-              "status": LineStatus.QUEUED}
-    rescore = df.filter(pl.col("line_id").is_in(
-        [k for k, v in existing.items() if v == LineStatus.QUEUED]))
-    if rescore.height:  # one executemany, not an UPDATE per line
-        t = cast(Table, TargetedLine.__table__)
-        stmt = update(t).where(t.c.line_id == bindparam("b_line_id")).values(
-            run_id=run_id, **{c: bindparam(f"b_{c}") for c in _RESCORED})
-        rows = rescore.select([pl.col(c).alias(f"b_{c}") for c in ("line_id", *_RESCORED)]).to_dicts()
-        for i in range(0, len(rows), 2000):
-            session.connection().execute(stmt, rows[i : i + 2000])
-    rescored = rescore.height
-    fresh = df.filter(pl.col("line_id").is_in(list(existing)).not_()).select(
-        [pl.col(c).str.slice(0, _LIMITS[c]) if c in _LIMITS else pl.col(c) for c in df.columns if c in _COLUMNS])
-    new_rows = [{**common, **row, "id": new_id()} for row in fresh.iter_rows(named=True)]
-    for i in range(0, len(new_rows), 2000):
-        session.execute(insert(TargetedLine), new_rows[i : i + 2000])
-    record_event(session, "load", "targeted_lines", run_id, inserted=len(new_rows), rescored=rescored)
-    return len(new_rows)
-
-
-_COLUMNS = {c.key for c in TargetedLine.__table__.columns} - {"id"}
-_RESCORED = ("score", "targeted", "sampled", "recordation_numbers", "rules", "reasons")
-_LIMITS = {"importer_name": 300, "shipper_name": 300, "consignee_name": 300, "importer_address": 600,
-           "shipper_address": 600, "consignee_address": 600, "description": 1000, "recordation_numbers": 400,
-           "rules": 400}
 
 
 # The queue ---------------------------------------------------------------------------------------
