@@ -62,8 +62,8 @@ def entity_page(entity_id: str, request: Request, ctx: PageContext = Depends(pag
     if view.entity.status == EntityStatus.MERGED and view.entity.merged_into:
         return redirect(f"/entities/{view.entity.merged_into}",
                         "That entity was merged into this one; its history is below.")
-    return render(request, "resolve/entity.html", title=view.name, view=view, link=views.record_link,
-                  labels=views.SOURCE_LABELS, can_review=ctx.viewer.has_role(*REVIEWERS), marking=LES)
+    return render(request, "resolve/entity.html", title=view.name, view=view, labels=views.SOURCE_LABELS,
+                  can_review=ctx.viewer.has_role(*REVIEWERS), marking=LES)
 
 
 @router.get("/resolve/review", response_class=HTMLResponse)
@@ -85,9 +85,10 @@ def pair_page(pair_id: str, request: Request, ctx: PageContext = Depends(page), 
 
 def _pair(request: Request, ctx: PageContext, pair_id: str, error: str = "", status_code: int = 200) -> Response:
     item = views.review_item(ctx.session, ctx.viewer, pair_id)
-    sides = [(m, views.party_details(ctx.session, ctx.viewer, m)) for m in (item.left, item.right)]
+    sides = [(m, views.party_details(ctx.session, ctx.viewer, m), views.record_href(ctx.session, m))
+             for m in (item.left, item.right)]
     return render(request, "resolve/pair.html", title="Same party?", item=item, sides=sides,
-                  weights=weight_parts(item.pair.explanation), verdicts=VERDICTS, link=views.record_link,
+                  weights=weight_parts(item.pair.explanation), verdicts=VERDICTS,
                   labels=views.SOURCE_LABELS, error=error, marking=LES, status_code=status_code)
 
 

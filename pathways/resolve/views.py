@@ -23,13 +23,14 @@ from pathways.resolve.entity_models import (
 )
 from pathways.resolve.models import Mention, Relation
 from pathways.resolve.party_records import PARTY_KINDS
+from pathways.screening.models import TargetedLine
 from pathways.store.audit import record_reads
 from pathways.store.base import Marked
 from pathways.store.policy import visibility_clause, visible
 
 # where each source's record opens in the UI
 RECORD_LINKS = {"manifest_line": "/screening/lines/{}", "tip": "/tips/{}", "seizure": "/seizures/{}",
-                "detention": "/seizures/detentions/{}"}
+                "detention": "/detentions/{}"}
 SOURCE_LABELS = {"screening": "Manifest", "tips": "Tip", "seizures": "Seizure"}
 
 
@@ -54,11 +55,25 @@ class EntityPage:
     matches: dict[str, EntityMatch]
     review: list[ReviewPair]
     sources: Counter[str] = field(default_factory=Counter)
+    targeted: set[str] = field(default_factory=set)  # manifest lines with a page of their own (targeted)
+
+    def link(self, m: Mention) -> str | None:
+        if m.record_type == "manifest_line" and m.record_id not in self.targeted:
+            return None  # only targeted lines are kept in the database; the rest live in the line store
+        return record_link(m.record_type, m.record_id)
 
 
 def record_link(record_type: str, record_id: str) -> str | None:
     pattern = RECORD_LINKS.get(record_type)
     return pattern.format(record_id) if pattern else None
+
+
+def record_href(session: Session, m: Mention) -> str | None:
+    """The page of a mention's record, when it has one (of manifest lines, only targeted ones do)."""
+    if m.record_type == "manifest_line" and session.execute(
+            select(TargetedLine.id).where(TargetedLine.line_id == m.record_id)).first() is None:
+        return None
+    return record_link(m.record_type, m.record_id)
 
 
 def _summaries(session: Session, viewer: Viewer, entity_ids: list[str]) -> list[EntitySummary]:
@@ -133,9 +148,13 @@ def entity_page(session: Session, viewer: Viewer, entity_id: str) -> EntityPage:
         ReviewPair.status == ReviewStatus.OPEN,
         or_(ReviewPair.mention_l.in_(ids), ReviewPair.mention_r.in_(ids))).order_by(ReviewPair.probability.desc())
         .limit(20)).scalars()) if ids else []
+    lines = [m.record_id for m in parties if m.record_type == "manifest_line"]
+    targeted = set(session.execute(select(TargetedLine.line_id).where(TargetedLine.line_id.in_(lines))).scalars()) \
+        if lines else set()
     return EntityPage(entity, names[0][0] if names else f"Entity {entity_id[:8]}", mentions, names,
                       [(k, v, n) for (k, v), n in sorted(idents.items())], _relations(session, viewer, ids),
-                      events, matches, review, Counter(SOURCE_LABELS.get(m.source, m.source) for m in parties))
+                      events, matches, review, Counter(SOURCE_LABELS.get(m.source, m.source) for m in parties),
+                      targeted)
 
 
 def _relations(session: Session, viewer: Viewer, ids: list[str]) -> list[dict[str, Any]]:

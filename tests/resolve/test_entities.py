@@ -167,3 +167,33 @@ def _user(role: Role, org: tuple[str, OrgKind] | None = None):  # type: ignore[n
         user = identity.create_user(s, viewer, username=unique(role.value), password=PASSWORD, roles=frozenset({role}),
                                     org=o)
         return user.username, identity.viewer_for(s, user, "test")
+
+
+def test_the_api_searches_shows_and_judges(resolved: ResolvedWorld) -> None:
+    from fastapi.testclient import TestClient
+
+    from pathways.api.app import create_app
+
+    _, analyst = _user(Role.INTELLIGENCE_ANALYST)
+    _, officer = _user(Role.BORDER_OFFICER)
+    with unit_of_work(analyst) as s:
+        read, _ = identity.create_token(s, analyst, "read", "read")
+        write, _ = identity.create_token(s, analyst, "write", "read,write")
+    with unit_of_work(officer) as s:
+        officer_token, _ = identity.create_token(s, officer, "read", "read")
+    with TestClient(create_app()) as client:
+        auth = {"Authorization": f"Bearer {read}"}
+        found = client.get("/api/entities", params={"q": "ltd", "limit": 5}, headers=auth).json()
+        assert found and all(any("ltd" in n.lower() for n in e["names"]) for e in found)
+        entity = client.get(f"/api/entities/{found[0]['id']}", headers=auth).json()
+        assert entity["mentions"] and entity["history"][0]["kind"] in ("created", "split_from", "merged")
+        assert client.get("/api/entities", headers={"Authorization": f"Bearer {officer_token}"}).status_code == 403
+        pairs = client.get("/api/resolve/review", params={"limit": 2}, headers=auth).json()
+        assert pairs and pairs[0]["explanation"]
+        url = f"/api/resolve/review/{pairs[0]['id']}/judgement"
+        assert client.post(url, json={"verdict": "unsure"}, headers=auth).status_code == 403  # read scope only
+        bad = client.post(url, json={"verdict": "maybe"}, headers={"Authorization": f"Bearer {write}"})
+        assert bad.status_code == 422
+        ok = client.post(url, json={"verdict": "unsure", "note": "need the invoices"},
+                         headers={"Authorization": f"Bearer {write}"})
+        assert ok.status_code == 201 and ok.json()["verdict"] == "unsure"
