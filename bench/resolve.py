@@ -1,6 +1,7 @@
 """Benchmark entity resolution end to end on a world's ground truth: quality, speed, memory, baseline.
 
 Usage: .venv/bin/python bench/resolve.py [--world /tmp/w-medium] [--records 1000000] [--engine duckdb]
+                                         [--threshold 0.9] [--review-low 0.5]
 Generate the world first: pathways world generate --scale medium --out /tmp/w-medium
 Writes bench/results/resolve.json (one object per records/engine, merged with earlier runs).
 
@@ -48,7 +49,8 @@ def threshold_sweep(linkage: object, truth: pl.DataFrame) -> dict[str, object]:
     assert isinstance(reps, pl.DataFrame) and isinstance(pairs, pl.DataFrame)
     copies = [(a, b, 1.0) for a, b in reps.filter(pl.col("id") != pl.col("rep")).iter_rows()]
     out: dict[str, object] = {}
-    for threshold in (0.5, 0.7, 0.8, 0.9, 0.95, 0.99):
+    low = float(linkage.stats["review_low"])  # type: ignore[attr-defined]
+    for threshold in [t for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99) if t >= low]:
         links = copies + list(pairs.select("id_l", "id_r", "probability").iter_rows())
         assignment = cluster(reps["id"].to_list(), links, threshold)
         assigned = pl.DataFrame({"id": list(assignment), "cluster_id": list(assignment.values())}).join(truth, on="id")
@@ -88,6 +90,8 @@ def main() -> None:
     ap.add_argument("--world", type=Path, default=Path("/tmp/w-medium"))
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
+    ap.add_argument("--threshold", type=float, default=LinkSettings.threshold)
+    ap.add_argument("--review-low", type=float, default=LinkSettings.review_band[0])
     args = ap.parse_args()
 
     load_before = os.getloadavg()
@@ -95,7 +99,10 @@ def main() -> None:
     records, truth = world_records(args.world, args.records)
     read_seconds = time.perf_counter() - t0
     t = time.perf_counter()
-    linkage = link(records, settings=LinkSettings(engine=args.engine), keep_candidates=True)
+    settings = LinkSettings(engine=args.engine, threshold=args.threshold,
+                            review_band=(args.review_low, args.threshold))
+    linkage = link(records, settings=settings, keep_candidates=True)
+    linkage.stats["review_low"] = args.review_low
     link_seconds = time.perf_counter() - t
     stats = linkage.stats
     clusters = pl.from_arrow(linkage.clusters)
@@ -115,6 +122,7 @@ def main() -> None:
     blocking_seconds = sum(v["blocking_seconds"] for v in per_kind.values())
     result = {
         "records": records.num_rows, "engine": args.engine, "world": str(args.world),
+        "threshold": args.threshold, "review_band": [args.review_low, args.threshold],
         "wall_seconds": round(read_seconds + link_seconds, 1), "read_seconds": round(read_seconds, 1),
         "link_seconds": round(link_seconds, 1), "peak_rss_mib": round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -139,7 +147,7 @@ def main() -> None:
     }
     out_path = ROOT / "bench" / "results" / "resolve.json"
     runs = json.loads(out_path.read_text()) if out_path.exists() else {}
-    runs[f"{records.num_rows}-{args.engine}"] = result
+    runs[f"{records.num_rows}-{args.engine}-t{args.threshold}"] = result
     out_path.write_text(json.dumps(runs, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 

@@ -28,9 +28,10 @@ def _tips(world: Path, truth: pl.DataFrame) -> pl.DataFrame:
                 if s.get("name"):
                     rows.append({"record_id": tip["external_id"], "field": f"subjects[{i}]", "name": s["name"],
                                  "dob": s.get("dob"), "phone": s.get("phone"), "email": s.get("email"),
-                                 "address": s.get("address"), "country": (tip.get("location") or {}).get("country")})
+                                 "address": s.get("address")})
+    # The tip's location is where something happened, not where the subject lives: no country.
     df = pl.DataFrame(rows, schema={k: pl.String for k in ("record_id", "field", "name", "dob", "phone", "email",
-                                                          "address", "country")})
+                                                          "address")})
     df = df.join(truth.filter(pl.col("source") == "tips.jsonl"), on=["record_id", "field"], how="inner")
     return df.with_columns(pl.lit("person").alias("kind"), pl.lit("tips").alias("source"),
                            pl.concat_str([pl.lit("T:"), pl.col("record_id"), pl.lit(":"), pl.col("field")]).alias("id"))

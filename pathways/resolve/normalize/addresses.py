@@ -28,7 +28,8 @@ _ABBREVIATIONS = {
 _STREET_TYPES = frozenset({"st", "ave", "rd", "blvd", "dr", "ln", "pkwy", "ct", "pl", "sq", "ter", "hwy", "cir",
                            "trl", "way"})
 _UNIT_TYPES = frozenset({"ste", "rm", "apt", "unit", "fl", "bldg", "#"})
-_US_TAIL = re.compile(r"\b([A-Za-z]{2})\s+(\d{5})(?:-\d{4})?\s*$")
+# ``ST 12345`` at the end; one letter more or less for a state written with a typo
+_US_TAIL = re.compile(r"\b([A-Za-z]{1,3})\s+(\d{5})(?:-\d{4})?\s*$")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def _label(text: str) -> Address | None:
         return None
     state, body = tokens[-2], tokens[1:-2]
     ends = [i for i, t in enumerate(body) if t in _STREET_TYPES and i > 0]
-    if len(state) != 2 or not ends:
+    if not 1 <= len(state) <= 3 or not ends:
         return None
     end = ends[0] + 1
     street, rest = [tokens[0], *body[:end]], body[end:]
