@@ -156,6 +156,9 @@ def same_event(a: DedupFeatures, b: DedupFeatures) -> str | None:
     if a.location != b.location or conflicts(a, b):
         return None
     weak = sorted(a.idents & b.idents)
+    if len(weak) >= 2 and any(k.split(":", 1)[0] in STRONG for k in weak):
+        # a viral post's reposts in other words: the same handle and the same site, nothing apart
+        return f"shares {weak[0]} and {weak[1]}"
     sim = similarity(a, b)
     same_place = bool(a.location) and a.location == b.location
     if weak and (same_place or sim >= 0.6):

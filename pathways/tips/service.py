@@ -139,6 +139,8 @@ def _matched_bundles(session: Session, planned: Planned) -> list[tuple[TipBundle
 def _survivor(session: Session, bundles: list[TipBundle]) -> TipBundle:
     """The bundle the others merge into: one whose referral an office already works, else the
     larger, else the older."""
+    if len(bundles) == 1:
+        return bundles[0]
     acted = set(session.execute(select(Referral.bundle_id).where(
         Referral.bundle_id.in_([b.id for b in bundles]), Referral.status != "sent")).scalars())
     return max(bundles, key=lambda b: (b.id in acted, b.report_count, -as_utc(b.first_at).timestamp()))
@@ -146,45 +148,48 @@ def _survivor(session: Session, bundles: list[TipBundle]) -> TipBundle:
 
 def _store_one(session: Session, viewer: Viewer, planned: Planned, source: str,
                files: list[tuple[str, str, bytes]]) -> Tip:
+    """The tip's rows, written with Core inserts under one load id and one audit event (a bundle it
+    joins is an ORM update, audited as such)."""
     p, office_ids = planned.prepared, planned.office_ids
     matched = _matched_bundles(session, planned)
     office_id = office_ids.get(p.route.office_code)
     m = tstore.tip_markings(session, office_id)
-    tip_id = new_id()
+    tip_id, load_id, now = new_id(), new_id(), utcnow()
     number = tstore.next_numbers(session, "TIP", 1)[0]
     others: list[TipBundle] = []
     if matched:
         if len(matched) > 1 and split_bundles(session, [b.id for b, _, _ in matched]):
             matched = matched[:1]  # a supervisor split these apart: join the strongest match only
         bundle = _survivor(session, [b for b, _, _ in matched])
+        bundle_id = bundle.id
         others = [b for b, _, _ in matched if b is not bundle]
         _, cand, why = matched[0]
-        other = session.execute(select(Tip.number).where(Tip.id == cand.tip_id)).scalar_one_or_none()
-        bundle_reason = f"bundled with {other or 'an earlier tip'}: {why}"
+        bundle_reason = f"bundled with {cand.number or 'an earlier tip'}: {why}"
         if others:
             bundle_reason += f" (and joined {len(matched)} bundles of the same event)"
         else:
             _join_bundle(session, viewer, bundle, p, office_ids)
     else:
-        bundle = _new_bundle(session, viewer, p, office_ids)
+        bundle_id = _first_report(session, viewer, p, office_ids, load_id, now)
         bundle_reason = "first report of its event"
-    tip = Tip(id=tip_id, number=number, source=source, external_id=p.external_id, channel=p.channel,
-              received_at=p.received_at, category=p.category, category_reason=p.category_reason,
-              narrative=p.narrative, location=json.dumps(p.location), subjects=json.dumps(p.subjects),
-              office_code=p.route.office_code, routing_reason=p.route.reason, routing_flag=p.route.flag,
-              priority=p.priority.level, priority_score=p.priority.score,
-              priority_reasons=tstore.reasons_json(p.priority), bundle_id=bundle.id, bundle_reason=bundle_reason,
-              identifiers="\n".join(sorted(p.features.idents)), signature=p.features.sig)
-    tip.apply_markings(m)
-    session.add(tip)
+    marks = marking_columns(m)
+    session.execute(insert(Tip), [{
+        **marks, "id": tip_id, "number": number, "source": source, "external_id": p.external_id,
+        "channel": p.channel, "received_at": p.received_at, "category": p.category,
+        "category_reason": p.category_reason, "narrative": p.narrative, "location": json.dumps(p.location),
+        "subjects": json.dumps(p.subjects), "office_code": p.route.office_code, "routing_reason": p.route.reason,
+        "routing_flag": p.route.flag, "priority": p.priority.level, "priority_score": p.priority.score,
+        "priority_reasons": tstore.reasons_json(p.priority), "bundle_id": bundle_id, "bundle_reason": bundle_reason,
+        "identifiers": "\n".join(sorted(p.features.idents)), "signature": p.features.sig, "load_id": load_id,
+        "created_at": now}])
     if p.tipster:
-        t = TipsterIdentity(tip_id=tip_id, **p.tipster)
-        t.apply_markings(tstore.tipster_markings(session, office_id))
-        session.add(t)
-    for a in p.attachments:
-        att = TipAttachment(tip_id=tip_id, stored=False, **a)
-        att.apply_markings(m)
-        session.add(att)
+        session.execute(insert(TipsterIdentity), [{
+            **marking_columns(tstore.tipster_markings(session, office_id)), "id": new_id(), "tip_id": tip_id,
+            "name": p.tipster.get("name", ""), "phone": p.tipster.get("phone", ""),
+            "email": p.tipster.get("email", ""), "load_id": load_id}])
+    if p.attachments:
+        session.execute(insert(TipAttachment), [{**marks, "id": new_id(), "tip_id": tip_id, "stored": False,
+                                                 "load_id": load_id, **a} for a in p.attachments])
     for filename, content_type, data in files:
         att = TipAttachment(tip_id=tip_id, filename=filename[:300], content_type=content_type[:120] or
                             "application/octet-stream", size_bytes=len(data), sha256=store_file(data), stored=True)
@@ -195,14 +200,34 @@ def _store_one(session: Session, viewer: Viewer, planned: Planned, source: str,
         for gone in others:
             merge_stored(session, viewer, bundle, gone.id, f"{p.external_id} matched both: {matched[0][2]}")
         refresh(session, bundle)
-    _index(session, tip_id, bundle.id, p, m)
+    _index(session, tip_id, bundle_id, p, m, load_id, now)
+    tip = session.get(Tip, tip_id)
+    assert tip is not None
     return tip
 
 
-def _index(session: Session, tip_id: str, bundle_id: str, p: PreparedTip, m: Markings) -> None:
-    """The tip's dedup keys and its mentions, with one audit event for the lot."""
-    load_id = new_id()
-    now = utcnow()
+def _first_report(session: Session, viewer: Viewer, p: PreparedTip, office_ids: dict[str, str], load_id: str,
+                  now: datetime) -> str:
+    """A new bundle of this one report and its referral, as rows of the tip's load."""
+    marks = marking_columns(tstore.tip_markings(session, office_ids.get(p.route.office_code)))
+    bundle_id, referral_id = new_id(), new_id()
+    session.execute(insert(TipBundle), [{
+        **marks, "id": bundle_id, "number": tstore.next_numbers(session, "BND", 1)[0], "category": p.category,
+        "report_count": 1, "first_at": p.received_at, "last_at": p.received_at, "office_code": p.route.office_code,
+        "priority": p.priority.level, "priority_score": p.priority.score,
+        "priority_reasons": tstore.reasons_json(p.priority), "load_id": load_id, "created_at": now}])
+    session.execute(insert(Referral), [{
+        **marks, "id": referral_id, "bundle_id": bundle_id, "office_code": p.route.office_code, "status": "sent",
+        "priority": p.priority.level, "sent_at": now, "due_at": now + SLA[p.priority.level], "load_id": load_id}])
+    session.execute(insert(ReferralEvent), [{
+        "id": new_id(), "referral_id": referral_id, "action": "sent", "office_code": p.route.office_code,
+        "note": p.route.reason[:500], "actor": viewer.username, "at": now, "load_id": load_id}])
+    return bundle_id
+
+
+def _index(session: Session, tip_id: str, bundle_id: str, p: PreparedTip, m: Markings, load_id: str,
+           now: datetime) -> None:
+    """The tip's dedup keys and mentions, and the one audit event of every row written by Core."""
     session.execute(insert(TipKey), [{"id": new_id(), "key": k, "tip_id": tip_id, "bundle_id": bundle_id,
                                       "received_at": p.received_at, "load_id": load_id} for k in p.features.keys])
     marks = marking_columns(m)
@@ -211,12 +236,8 @@ def _index(session: Session, tip_id: str, bundle_id: str, p: PreparedTip, m: Mar
                  "field": i.field, "load_id": load_id, "created_at": now} for i in p.identifiers]
     if mentions:
         session.execute(insert(Mention), mentions)
-    record_event(session, "load", "tip_keys", load_id, tip=tip_id, keys=len(p.features.keys), mentions=len(mentions))
-
-
-def _new_bundle(session: Session, viewer: Viewer, p: PreparedTip, office_ids: dict[str, str]) -> TipBundle:
-    return _open_bundle(session, viewer, category=p.category, at=p.received_at, office_code=p.route.office_code,
-                        priority=p.priority, office_ids=office_ids, note=p.route.reason)
+    record_event(session, "load", "tips", load_id, tip=tip_id, bundle=bundle_id, keys=len(p.features.keys),
+                 mentions=len(mentions), tipster=bool(p.tipster), attachments=len(p.attachments))
 
 
 def _open_bundle(session: Session, viewer: Viewer, *, category: str, at: datetime, office_code: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Iterable
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import TextClause, func, select, text
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import as_utc, utcnow
@@ -20,7 +21,7 @@ from pathways.identity.models import Office
 from pathways.identity.offices_file import OfficeSpec
 from pathways.store.engine import is_postgres
 from pathways.tips import dedup
-from pathways.tips.models import Tip, TipKey, TipSequence
+from pathways.tips.models import Tip, TipSequence
 from pathways.tips.priority import Priority, Reason, level_for
 from pathways.tips.routing import specs_from_rows
 
@@ -109,35 +110,49 @@ class Candidate:
     tip_id: str
     bundle_id: str
     features: dedup.DedupFeatures
+    number: str = ""
+
+
+@functools.lru_cache(maxsize=64)
+def _recent_by_key(n_keys: int) -> TextClause:
+    """One statement for all of a tip's keys: per key an index range scan (key, received_at DESC,
+    LIMIT), however many tips share it."""
+    part = "SELECT * FROM (SELECT tip_id, received_at FROM tip_keys WHERE key = :k{i} " \
+           "ORDER BY received_at DESC LIMIT :n) AS r{i}"
+    return text(" UNION ALL ".join(part.format(i=i) for i in range(n_keys)))
 
 
 def db_candidates(session: Session, keys: Iterable[str], per_key: int = dedup.MAX_PER_KEY) -> list[Candidate]:
     """Tips already stored that share a key (an identifier or an LSH band), the most recent first,
     each with the bundle it is in now."""
-    keys = sorted(set(keys))
-    if not keys:
-        return []
-    # One index range scan per key (key, received_at DESC, LIMIT): cheap however many tips share it.
-    parts = [select(TipKey.tip_id, TipKey.received_at).where(TipKey.key == k)
-             .order_by(TipKey.received_at.desc()).limit(per_key).subquery() for k in keys]
     order: dict[str, Any] = {}
-    for i in range(0, len(parts), 50):
-        stmt = union_all(*[select(p.c.tip_id, p.c.received_at) for p in parts[i:i + 50]])
-        for tid, at in session.execute(stmt):
-            order[tid] = at
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), 400):
+        part = wanted[start:start + 400]
+        params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(part)}
+        params["n"] = per_key
+        for tid, at in session.execute(_recent_by_key(len(part)), params):
+            if tid not in order or at > order[tid]:
+                order[tid] = at
     if not order:
         return []
     out: list[Candidate] = []
     ids = sorted(order, key=lambda t: order[t], reverse=True)
     for i in range(0, len(ids), 900):
         rows = session.execute(
-            select(Tip.id, Tip.bundle_id, Tip.received_at, Tip.identifiers, Tip.signature, Tip.location, Tip.category)
+            select(Tip.id, Tip.bundle_id, Tip.received_at, Tip.identifiers, Tip.signature, Tip.location, Tip.category,
+                   Tip.number)
             .where(Tip.id.in_(ids[i:i + 900]))
         ).all()
         found = {}
-        for tid, bid, at, idents, sig, loc, cat in rows:
+        for tid, bid, at, idents, sig, loc, cat, number in rows:
             feats = dedup.DedupFeatures(as_utc(at), frozenset((idents or "").splitlines()), sig,
-                                        dedup.location_key(json.loads(loc or "{}")), cat)
-            found[tid] = Candidate(tid, bid, feats)
+                                        _location_key(loc), cat)
+            found[tid] = Candidate(tid, bid, feats, number)
         out.extend(found[t] for t in ids[i:i + 900] if t in found)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _location_key(stored: str | None) -> str:
+    return dedup.location_key(json.loads(stored or "{}"))
