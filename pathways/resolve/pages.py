@@ -31,6 +31,7 @@ ENTITY_COLUMNS = [Column("name", "Entity"), Column("kind", "Kind"), Column("sour
                   Column("mentions", "Mentions", numeric=True)]
 REVIEW_COLUMNS = [Column("probability", "Match", numeric=True), Column("left", "Record A", sortable=False),
                   Column("right", "Record B", sortable=False), Column("kind", "Kind"),
+                  Column("now", "Now", sortable=False),
                   Column("why", "Strongest evidence", sortable=False)]
 VERDICTS = {"same": "Same party", "not_same": "Not the same", "unsure": "Unsure"}
 
@@ -69,9 +70,9 @@ def entity_page(entity_id: str, request: Request, ctx: PageContext = Depends(pag
 @router.get("/resolve/review", response_class=HTMLResponse)
 def review_page(request: Request, ctx: PageContext = Depends(page)) -> Response:
     ctx.require(*REVIEWERS)
-    table = Table.from_request("review", "/resolve/review", request.query_params, REVIEW_COLUMNS, "probability",
-                               "desc", empty="No pairs are waiting for review.", caption="Pairs to review")
-    items = views.review_queue(ctx.session, ctx.viewer, limit=500)
+    table = Table.from_request("review", "/resolve/review", request.query_params, REVIEW_COLUMNS, "",
+                               empty="No pairs are waiting for review.", caption="Pairs to review")
+    items = views.review_queue(ctx.session, ctx.viewer, limit=500)  # in the order that matters most
     table.from_list(items, {"probability": lambda i: i.pair.probability, "kind": lambda i: i.pair.kind})
     return render(request, "resolve/review.html", title="Review uncertain matches", table=table,
                   runs=views.runs(ctx.session, 1), marking=LES)

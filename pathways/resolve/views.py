@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from pathways.core.errors import NotFound
@@ -186,13 +186,15 @@ class ReviewItem:
 
 
 def review_queue(session: Session, viewer: Viewer, limit: int = 25, offset: int = 0) -> list[ReviewItem]:
-    """Open pairs whose two mentions the viewer may both see, most probable first."""
+    """Open pairs whose two mentions the viewer may both see: first those a verdict would change (the two
+    are in different entities now), then the rest; most probable first within each."""
     left, right = aliased(Mention), aliased(Mention)
     stmt = (select(ReviewPair, left, right).join(left, left.id == ReviewPair.mention_l)
             .join(right, right.id == ReviewPair.mention_r).where(ReviewPair.status == ReviewStatus.OPEN)
             .where(visibility_clause(session, cast(type[Marked], left), viewer))
             .where(visibility_clause(session, cast(type[Marked], right), viewer))
-            .order_by(ReviewPair.probability.desc(), ReviewPair.id).limit(limit).offset(offset))
+            .order_by(case((left.entity_id == right.entity_id, 1), else_=0), ReviewPair.probability.desc(),
+                      ReviewPair.id).limit(limit).offset(offset))
     items = [ReviewItem(p, a, b) for p, a, b in session.execute(stmt).all()]
     record_reads(session, [m for i in items for m in (i.left, i.right)])
     return items
