@@ -35,23 +35,20 @@ Progress = Callable[[int, int], None]
 _STATE: dict[str, object] = {}
 
 
-def _init(catalog: bytes | Catalog, rules: Rules) -> None:
+def _init(catalog: Catalog | None, rules: Rules) -> None:
     # the matcher is compiled on the first part scored, so ingest chunks need not wait for it
-    if isinstance(catalog, bytes):
+    _STATE["rules"] = rules
+    if catalog is not None:
+        _STATE["catalog"] = catalog
+
+
+def _warm(catalog_file: str | None = None) -> tuple[Catalog, Rules]:
+    """This worker's catalog (read from the file a pool hands its tasks) and compiled matcher."""
+    if catalog_file and _STATE.get("catalog_file") != catalog_file:
         with gc_paused():
-            catalog = pickle.loads(catalog)
-    _STATE["catalog"], _STATE["rules"] = catalog, rules
-
-
-def _score(table: pa.Table, described: str | None = None) -> tuple[pa.Table, pa.Table]:
-    catalog, rules = _warm()
-    if described and _STATE.get("described") != described:
-        remember(pl.read_ipc(described), catalog, rules)
-        _STATE["described"] = described
-    return score_chunk(table, catalog, rules)
-
-
-def _warm() -> tuple[Catalog, Rules]:
+            _STATE["catalog"] = pickle.loads(Path(catalog_file).read_bytes())
+        _STATE["catalog_file"] = catalog_file
+        _STATE.pop("warm", None)
     catalog, rules = _STATE["catalog"], _STATE["rules"]
     assert isinstance(catalog, Catalog) and isinstance(rules, Rules)
     if "warm" not in _STATE:
@@ -61,23 +58,34 @@ def _warm() -> tuple[Catalog, Rules]:
     return catalog, rules
 
 
-def _warm_up() -> None:
-    _warm()
+def _warm_up(catalog_file: str | None = None) -> None:
+    if catalog_file:
+        _warm(catalog_file)
 
 
-def _score_part(path: str, described: str | None = None) -> tuple[pa.Table, pa.Table]:
-    return _score(pq.read_table(path), described)
+def _score(table: pa.Table, catalog_file: str | None = None, described: str | None = None
+           ) -> tuple[pa.Table, pa.Table]:
+    catalog, rules = _warm(catalog_file)
+    if described and _STATE.get("described") != described:
+        remember(pl.read_ipc(described), catalog, rules)
+        _STATE["described"] = described
+    return score_chunk(table, catalog, rules)
 
 
-def _ingest_and_score(path: str, index: int, chunk_rows: int, store: str, *,
+def _score_part(path: str, catalog_file: str | None = None, described: str | None = None
+                ) -> tuple[pa.Table, pa.Table]:
+    return _score(pq.read_table(path), catalog_file, described)
+
+
+def _ingest_and_score(path: str, index: int, chunk_rows: int, store: str, *, catalog_file: str,
                       described: str | None = None) -> ChunkDone:
     """A chunk read, validated and written to the line store, and screened while still in memory."""
     done, table = read_chunk(path, index, chunk_rows, store)
-    return done._replace(scored=_score(table, described))
+    return done._replace(scored=_score(table, catalog_file, described))
 
 
-def _describe(keys: list[str]) -> pa.Table:
-    catalog, rules = _warm()
+def _describe(keys: list[str], catalog_file: str) -> pa.Table:
+    catalog, rules = _warm(catalog_file)
     return describe(keys, catalog, rules).to_arrow()
 
 
@@ -86,34 +94,45 @@ class EmbeddedPool:
     so a run scores parts while the next ones are still being written; a chunk a worker ingests it
     also scores at once.
 
-    Before the chunks, ``describe`` has the workers match the file's distinct descriptions, each a
-    share of them, so no description is matched twice (matching is most of the scoring's work)."""
+    The workers start (and import) while this process reads the catalog; ``use(catalog)`` hands it to
+    them as a file. Before the chunks, ``describe`` has the workers match the file's distinct
+    descriptions, each a share of them, so no description is matched twice (matching is most of the
+    scoring's work)."""
 
-    def __init__(self, catalog: Catalog, rules: Rules, workers: int | None = None) -> None:
+    def __init__(self, rules: Rules, scratch: Path, workers: int | None = None) -> None:
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
-                                        initializer=_init, initargs=(pickle.dumps(catalog), rules))
+                                        initializer=_init, initargs=(None, rules))
+        for _ in range(self.workers):
+            self.pool.submit(_warm_up)
+        self.scratch = scratch
+        self.catalog_file = str(scratch.with_suffix(".catalog"))
+        self.described: str | None = None
         self.futures: dict[str, Future[tuple[pa.Table, pa.Table]]] = {}
         self.scored: dict[str, tuple[pa.Table, pa.Table]] = {}
-        self.described: str | None = None
-        self.chunk_task: ChunkTask = _ingest_and_score
-        for _ in range(self.workers):  # start them and compile the matcher while this process reads
-            self.pool.submit(_warm_up)
 
-    def describe(self, source: Path, scratch: Path) -> None:
+    def use(self, catalog: Catalog) -> None:
+        self.scratch.parent.mkdir(parents=True, exist_ok=True)
+        Path(self.catalog_file).write_bytes(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+        for _ in range(self.workers):  # compile the matcher while this process reads the descriptions
+            self.pool.submit(_warm_up, self.catalog_file)
+
+    @property
+    def chunk_task(self) -> ChunkTask:
+        return functools.partial(_ingest_and_score, catalog_file=self.catalog_file, described=self.described)
+
+    def describe(self, source: Path) -> None:
         """Match the distinct descriptions of a Parquet manifest file ahead of its chunks."""
         try:
             raw = pl.scan_parquet(source).select(pl.col("description").cast(pl.String)).unique().collect()
         except (pl.exceptions.PolarsError, OSError):
             return  # not this engine's business: the ingest says what is wrong with the file
         keys = raw.select(match_key()).unique().get_column("description").sort()
-        shares = [self.pool.submit(_describe, keys.gather_every(self.workers, i).to_list())
+        shares = [self.pool.submit(_describe, keys.gather_every(self.workers, i).to_list(), self.catalog_file)
                   for i in range(self.workers)]
         described = pl.concat([cast(pl.DataFrame, pl.from_arrow(f.result())) for f in shares])
-        scratch.parent.mkdir(parents=True, exist_ok=True)
-        described.write_ipc(scratch, compression="uncompressed")
-        self.described = str(scratch)
-        self.chunk_task = functools.partial(_ingest_and_score, described=self.described)
+        described.write_ipc(self.scratch, compression="uncompressed")
+        self.described = str(self.scratch)
 
     def on_part(self, part: Path, scored: tuple[pa.Table, pa.Table] | None) -> None:
         """A part committed by the ingest: keep what its worker scored, or score it now."""
@@ -124,7 +143,7 @@ class EmbeddedPool:
 
     def submit(self, part: Path) -> None:
         if str(part) not in self.futures and str(part) not in self.scored:
-            self.futures[str(part)] = self.pool.submit(_score_part, str(part), self.described)
+            self.futures[str(part)] = self.pool.submit(_score_part, str(part), self.catalog_file, self.described)
 
     def results(self, parts: list[Path], progress: Progress | None = None) -> Iterator[tuple[pa.Table, pa.Table]]:
         for p in parts:
@@ -137,8 +156,8 @@ class EmbeddedPool:
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
-        if self.described:
-            Path(self.described).unlink(missing_ok=True)
+        Path(self.catalog_file).unlink(missing_ok=True)
+        self.scratch.unlink(missing_ok=True)
 
 
 def run_embedded(parts: list[Path], catalog: Catalog, rules: Rules, *, workers: int | None = None,

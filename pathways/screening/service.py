@@ -127,14 +127,15 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
         raise InvalidInput(f"--engine {engine!r} is not one of {', '.join(engines.ENGINES)}")
     start = time.perf_counter()
     kwargs: dict[str, Any] = {"chunk_rows": chunk_rows} if chunk_rows else {}
-    with unit_of_work(viewer, readonly=True) as session:
-        catalog = load_catalog(session)
-    pool = engines.EmbeddedPool(catalog, rules) if engine == "embedded" else None
+    pool = engines.EmbeddedPool(rules, store_root().parent / f".run-{new_id()}") if engine == "embedded" else None
     try:
+        with unit_of_work(viewer, readonly=True) as session:
+            catalog = load_catalog(session)
         timings: dict[str, float] = {"catalog": time.perf_counter() - start}
         if pool is not None:  # its workers match the descriptions, then ingest and score each chunk in one pass
+            pool.use(catalog)
             if file_format(path) == "parquet":
-                pool.describe(path, store_root().parent / f".descriptions-{new_id()}.arrow")
+                pool.describe(path)
             kwargs.update(on_part=pool.on_part, executor=pool.pool, chunk_task=pool.chunk_task)
             timings["descriptions"] = time.perf_counter() - start - sum(timings.values())
         report = ingest_file(viewer, path, mentions=mentions, rejects_path=rejects_path,
