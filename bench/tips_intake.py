@@ -92,7 +92,8 @@ async def drive(port: int, token: str, records: list[dict[str, Any]], rate: floa
             "errors": errors}
 
 
-def run(key: str, url: str, var_dir: Path, rate: float, seconds: float, seed: int, built_s: float) -> dict[str, Any]:
+def run(key: str, url: str, var_dir: Path, rate: float, seconds: float, seed: int, built_s: float,
+        workers: int = 2) -> dict[str, Any]:
     os.environ["PATHWAYS_DATABASE_URL"] = url
     os.environ["PATHWAYS_VAR_DIR"] = str(var_dir)
     from pathways.core.settings import reset_settings
@@ -111,8 +112,8 @@ def run(key: str, url: str, var_dir: Path, rate: float, seconds: float, seed: in
     records = [json.loads(line) for line in (world / "tips.jsonl").open()]
     port = free_port()
     env = {**os.environ, "PATHWAYS_PORT": str(port)}
-    server = subprocess.Popen([sys.executable, "-m", "pathways.cli", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([sys.executable, "-m", "pathways.cli", "serve", "--port", str(port), "--workers",
+                               str(workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             try:
@@ -123,8 +124,7 @@ def run(key: str, url: str, var_dir: Path, rate: float, seconds: float, seed: in
         load_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
         result = asyncio.run(drive(port, token, records, rate, seconds))
         load_after = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-        hwm = next((line.split()[1] for line in Path(f"/proc/{server.pid}/status").read_text().splitlines()
-                    if line.startswith("VmHWM")), "0")
+        hwm = _peak_rss_kib(server.pid)
     finally:
         server.terminate()
         try:
@@ -134,9 +134,22 @@ def run(key: str, url: str, var_dir: Path, rate: float, seconds: float, seed: in
             server.wait()
     result.update({"database": key, "store_tips": store_tips, "store_build_seconds": round(built_s, 1),
                    "rate_target": rate, "store": f"the large world's tips (seed {seed}), bulk-imported",
-                   "server_peak_rss_mib": round(int(hwm) / 1024, 1), "load_before": load_before,
+                   "server_workers": workers, "server_peak_rss_mib": round(hwm / 1024, 1),
+                   "load_before": load_before,
                    "load_after": load_after})
     return result
+
+
+def _peak_rss_kib(pid: int) -> int:
+    """The server's peak resident memory: its own and its worker processes' (VmHWM, summed)."""
+    total = 0
+    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for p in pids:
+        status = Path(f"/proc/{p}/status")
+        if status.exists():
+            total += next((int(line.split()[1]) for line in status.read_text().splitlines()
+                           if line.startswith("VmHWM")), 0)
+    return total
 
 
 def ensure_store(database: str, seed: int) -> tuple[str, float]:
@@ -158,6 +171,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
     args = ap.parse_args()
     out = HERE / "results" / "tips_intake.json"
     data = json.loads(out.read_text()) if out.exists() else {}
@@ -167,7 +181,8 @@ def main() -> None:
         url, built = ensure_store(database, args.seed)
         tmp = Path(tempfile.mkdtemp(prefix="pathways-bench-intake-"))
         try:
-            data[database] = run(database, url, tmp / "var", args.rate, args.seconds, args.seed, built)
+            data[database] = run(database, url, tmp / "var", args.rate, args.seconds, args.seed, built,
+                                 args.workers)
         finally:
             from pathways.store.engine import dispose_engines
 

@@ -80,7 +80,8 @@ class TipsterIdentity(Marked, Base):
 
 
 class TipKey(Base):
-    """The dedup index: one row per identifier key and per MinHash band of a tip (LSH in the database)."""
+    """The dedup index: one row per identifier key and per MinHash band of a tip (LSH in the database).
+    ``bundle_id`` is the bundle when the key was written; a tip's bundle now is ``tips.bundle_id``."""
 
     __tablename__ = "tip_keys"
     __audit_batch_column__ = "load_id"
