@@ -56,6 +56,7 @@ class EntityPage:
     review: list[ReviewPair]
     sources: Counter[str] = field(default_factory=Counter)
     targeted: set[str] = field(default_factory=set)  # manifest lines with a page of their own (targeted)
+    shared: dict[tuple[str, str], list[EntitySummary]] = field(default_factory=dict)  # identifier -> other entities
 
     def link(self, m: Mention) -> str | None:
         if m.record_type == "manifest_line" and m.record_id not in self.targeted:
@@ -154,7 +155,26 @@ def entity_page(session: Session, viewer: Viewer, entity_id: str) -> EntityPage:
     return EntityPage(entity, names[0][0] if names else f"Entity {entity_id[:8]}", mentions, names,
                       [(k, v, n) for (k, v), n in sorted(idents.items())], _relations(session, viewer, ids),
                       events, matches, review, Counter(SOURCE_LABELS.get(m.source, m.source) for m in parties),
-                      targeted)
+                      targeted, _shared(session, viewer, entity_id, mentions))
+
+
+def _shared(session: Session, viewer: Viewer, entity_id: str, mentions: list[Mention]
+            ) -> dict[tuple[str, str], list[EntitySummary]]:
+    """Other entities whose visible records carry one of this entity's identifiers (the same normalized
+    phone, e-mail, account or address): how identifiers link parties the matcher keeps apart."""
+    by_kind: dict[str, dict[str, str]] = {}
+    for m in mentions:
+        if m.kind not in PARTY_KINDS and m.normalized:
+            by_kind.setdefault(m.kind, {}).setdefault(m.normalized, m.value)
+    found: dict[tuple[str, str], set[str]] = {}
+    for kind, values in by_kind.items():
+        stmt: Any = (select(Mention.normalized, Mention.entity_id).where(
+            Mention.kind == kind, Mention.normalized.in_(list(values)[:200]), Mention.entity_id.is_not(None),
+            Mention.entity_id != entity_id).distinct().limit(200))
+        for norm, eid in session.execute(visible(session, stmt, Mention, viewer)).all():
+            found.setdefault((kind, values[norm]), set()).add(eid)
+    summaries = {e.id: e for e in _summaries(session, viewer, sorted({e for es in found.values() for e in es}))}
+    return {key: [summaries[e] for e in sorted(es) if e in summaries] for key, es in sorted(found.items())}
 
 
 def _relations(session: Session, viewer: Viewer, ids: list[str]) -> list[dict[str, Any]]:

@@ -80,6 +80,7 @@ def test_one_entity_joins_a_manifest_party_a_tip_subject_and_a_seizure_party(res
         page = views.entity_page(s, resolved.viewer, joined[0])
         assert {"Manifest", "Tip", "Seizure"} <= set(page.sources)
         assert page.identifiers and page.names
+        assert all(others for others in page.shared.values())
         # each member but the first says why it is there, in words with weights
         assert any(m.explanation for m in page.matches.values())
 
