@@ -1,6 +1,7 @@
 """Tips in a real browser: an anonymous tipster reports and gets a receipt, a second report of the same
 event is bundled with it, the field office accepts the referral, the tipline unit asks a question that
-reaches the tipster through the receipt, and the answer comes back. Screenshots go to
+reaches the tipster through the receipt, the answer comes back, and a supervisor splits a report out
+of the bundle. Screenshots go to
 PATHWAYS_SCREENSHOTS when set."""
 
 from __future__ import annotations
@@ -92,4 +93,16 @@ def test_anonymous_report_bundled_routed_accepted_and_a_question_answered(live_s
     unit.reload()
     expect(unit.locator("#messages")).to_contain_text("Unit 14 on Aldine Road")
     shot(unit, "tip-page")
+
+    # A supervisor judges one report to be another event and splits it out of the bundle.
+    boss = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    log_in(boss, live_server, "supervisor")
+    boss.goto(f"{live_server.url}/tips?q={item}")
+    boss.locator("tbody a").first.click()
+    boss.locator("#tip-bundle").click()
+    boss.get_by_label("Why it is another event").last.fill("a different seller")
+    boss.get_by_role("button", name="Split out").last.click()
+    expect(boss.locator(".flash")).to_contain_text("a bundle of its own")
+    expect(boss.locator("#bundle-count")).to_have_text("1")
+    shot(boss, "bundle-split")
     assert not errors
