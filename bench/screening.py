@@ -46,6 +46,14 @@ def _tree_rss() -> int:
     return sum(rss.get(p, 0) for p in mine)
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the run's workers)."""
+    import resource
+
+    return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+
+
 class PeakMemory:
     def __init__(self) -> None:
         self.peak = 0
@@ -151,10 +159,13 @@ def main() -> None:
     # 1. end to end, embedded
     hits_path = work / "hits.parquet"
     with PeakMemory() as mem:
+        cpu0 = _cpu_seconds()
         t0 = time.perf_counter()
         report = run_file(viewer, big, out=hits_path, engine="embedded", mentions=False)
         wall = time.perf_counter() - t0
+        cpu = _cpu_seconds() - cpu0
     embedded = {"lines": report.lines, "seconds": round(wall, 2), "lines_per_s": round(report.lines / wall),
+                "cpu_seconds": round(cpu, 1), "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
                 "peak_rss_mib": round(mem.peak / 2**20), "targeted": report.targeted, "sampled": report.sampled,
                 "queued": report.queued_new, "stages_seconds": report.timings}
     print(f"embedded: {embedded}", flush=True)

@@ -26,6 +26,7 @@ from pathways.core.errors import InvalidInput
 from pathways.screening.catalog import Catalog, matcher_for
 from pathways.screening.ingest import ChunkDone, ChunkTask, read_chunk
 from pathways.screening.matcher import gc_paused
+from pathways.screening.reader import repeats
 from pathways.screening.rules import Rules
 from pathways.screening.score import HITS_SCHEMA, describe, match_key, remember, score_chunk
 
@@ -77,10 +78,10 @@ def _score_part(path: str, catalog_file: str | None = None, described: str | Non
     return _score(pq.read_table(path), catalog_file, described)
 
 
-def _ingest_and_score(path: str, index: int, chunk_rows: int, store: str, *, catalog_file: str,
-                      described: str | None = None) -> ChunkDone:
+def _ingest_and_score(path: str, index: int, chunk_rows: int, store: str, repeated: dict[int, int] | None = None,
+                      *, catalog_file: str, described: str | None = None) -> ChunkDone:
     """A chunk read, validated and written to the line store, and screened while still in memory."""
-    done, table = read_chunk(path, index, chunk_rows, store)
+    done, table = read_chunk(path, index, chunk_rows, store, repeated)
     return done._replace(scored=_score(table, catalog_file, described))
 
 
@@ -121,18 +122,22 @@ class EmbeddedPool:
     def chunk_task(self) -> ChunkTask:
         return functools.partial(_ingest_and_score, catalog_file=self.catalog_file, described=self.described)
 
-    def describe(self, source: Path) -> None:
-        """Match the distinct descriptions of a Parquet manifest file ahead of its chunks."""
+    def describe(self, source: Path) -> dict[int, int] | None:
+        """Match the distinct descriptions of a Parquet manifest file ahead of its chunks; the file's
+        repeated line ids (``reader.repeats``) come back from the same read."""
         try:
-            raw = pl.scan_parquet(source).select(pl.col("description").cast(pl.String)).unique().collect()
+            raw = pl.read_parquet(source, columns=["line_id", "description"])
         except (pl.exceptions.PolarsError, OSError):
-            return  # not this engine's business: the ingest says what is wrong with the file
+            return None  # not this engine's business: the ingest says what is wrong with the file
+        repeated = repeats(raw.get_column("line_id"))
+        raw = raw.select(pl.col("description").cast(pl.String)).unique()
         keys = raw.select(match_key()).unique().get_column("description").sort()
         shares = [self.pool.submit(_describe, keys.gather_every(self.workers, i).to_list(), self.catalog_file)
                   for i in range(self.workers)]
         described = pl.concat([cast(pl.DataFrame, pl.from_arrow(f.result())) for f in shares])
         described.write_ipc(self.scratch, compression="uncompressed")
         self.described = str(self.scratch)
+        return repeated
 
     def on_part(self, part: Path, scored: tuple[pa.Table, pa.Table] | None) -> None:
         """A part committed by the ingest: keep what its worker scored, or score it now."""

@@ -30,7 +30,15 @@ from pathways.core.settings import get_settings
 from pathways.resolve.mentions import bulk_load
 from pathways.resolve.models import MentionKind, RelationKind
 from pathways.screening.models import IngestJob, JobStatus
-from pathways.screening.reader import COLUMNS, MANIFEST_SCHEMA, check_header, file_format, read_chunks, validate
+from pathways.screening.reader import (
+    COLUMNS,
+    MANIFEST_SCHEMA,
+    check_header,
+    file_format,
+    read_chunks,
+    repeats,
+    validate,
+)
 from pathways.seizures.service import party_key
 from pathways.store.audit import record_event
 from pathways.store.session import unit_of_work
@@ -113,7 +121,8 @@ class ChunkDone(NamedTuple):
     scored: Any = None
 
 
-def read_chunk(path: str, index: int, chunk_rows: int, store: str) -> tuple[ChunkDone, pa.Table]:
+def read_chunk(path: str, index: int, chunk_rows: int, store: str,
+               repeated: dict[int, int] | None = None) -> tuple[ChunkDone, pa.Table]:
     """One chunk of a Parquet file, in a worker: read its rows, validate, write the part and rejects;
     the good rows come back too, so the worker may screen them before they leave its memory."""
     pf = pq.ParquetFile(path)
@@ -129,18 +138,20 @@ def read_chunk(path: str, index: int, chunk_rows: int, store: str) -> tuple[Chun
     raw = pl.from_arrow(pa.concat_tables(tables))
     assert isinstance(raw, pl.DataFrame)
     raw = raw.rename({c: c.strip().lower() for c in raw.columns})
-    good, rejects = validate(raw, start + 1)
+    good, rejects = validate(raw, start + 1, repeated=repeated)
     table = good.to_arrow().cast(MANIFEST_SCHEMA)
     _write_part(Path(store), index, table)
     _write_rejects(Path(store), index, rejects)
     return ChunkDone(index, table.num_rows, len(rejects), end / max(total, 1)), table
 
 
-def prepare_chunk(path: str, index: int, chunk_rows: int, store: str) -> ChunkDone:
-    return read_chunk(path, index, chunk_rows, store)[0]
+def prepare_chunk(path: str, index: int, chunk_rows: int, store: str,
+                  repeated: dict[int, int] | None = None) -> ChunkDone:
+    return read_chunk(path, index, chunk_rows, store, repeated)[0]
 
 
-ChunkTask = Callable[[str, int, int, str], ChunkDone]
+# (file, chunk index, rows per chunk, line store, repeated rows of the chunk) -> the chunk done
+ChunkTask = Callable[[str, int, int, str, dict[int, int]], ChunkDone]
 
 
 def store_root() -> Path:
@@ -188,11 +199,13 @@ def _gather_rejects(store: Path, out: Path) -> int:
 def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None, chunk_rows: int = CHUNK_ROWS,
                 mentions: bool = True, progress: Progress | None = None,
                 stop_after: int | None = None, on_part: Callable[[Path, Any], None] | None = None,
-                executor: Executor | None = None, chunk_task: ChunkTask = prepare_chunk) -> IngestReport:
+                executor: Executor | None = None, chunk_task: ChunkTask = prepare_chunk,
+                repeated: dict[int, int] | None = None) -> IngestReport:
     """Ingest (or resume) one manifest file. ``stop_after`` stops after that many chunks (tests of resume).
 
     ``on_part(part, scored)`` hears of each committed part in order; with an ``executor``, a Parquet
-    file's chunks are ``chunk_task`` calls in its workers, and ``scored`` is what the task returned."""
+    file's chunks are ``chunk_task`` calls in its workers, and ``scored`` is what the task returned;
+    ``repeated`` is ``reader.repeats`` of the file when the caller has read its line ids already."""
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
     if path.is_dir():
@@ -246,7 +259,11 @@ def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None,
             raise InvalidInput(f"{path.name}: not a readable Parquet file ({exc})") from None
         check_header(pf.schema_arrow.names, path)
         total = pf.metadata.num_rows
-        futures = [executor.submit(chunk_task, str(path), i, chunk_rows, str(store))
+        if repeated is None:  # a line id seen in an earlier chunk is a bad row too
+            name = next(n for n in pf.schema_arrow.names if n.strip().lower() == "line_id")
+            repeated = repeats(pl.read_parquet(path, columns=[name]).get_column(name))
+        futures = [executor.submit(chunk_task, str(path), i, chunk_rows, str(store),
+                                   {r: f for r, f in repeated.items() if i * chunk_rows < r <= (i + 1) * chunk_rows})
                    for i in range(resume, -(-total // chunk_rows))]
         for fut in futures:
             done = fut.result()

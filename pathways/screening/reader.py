@@ -67,8 +67,13 @@ def _parsed(raw: pl.DataFrame, column: str, dtype: pl.DataType) -> pl.Expr:
     return text.cast(dtype, strict=False)
 
 
-def validate(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, list[tuple[int, str, dict[str, Any]]]]:
-    """Typed good rows, and (row, reason, fields) for each bad one."""
+def validate(raw: pl.DataFrame, first_row: int, *, rows: list[int] | None = None,
+             repeated: dict[int, int] | None = None) -> tuple[pl.DataFrame, list[tuple[int, str, dict[str, Any]]]]:
+    """Typed good rows, and (row, reason, fields) for each bad one.
+
+    Rows are numbered from ``first_row`` on, or by ``rows`` when the file's own numbers skip some
+    (malformed CSV lines); ``repeated`` names the rows whose line id an earlier row of the file
+    carries (row -> that first row), see ``repeats``."""
     typed = {"arrival_date": pl.Date(), "quantity": pl.Int64(), "unit_value_usd": pl.Float64()}
     df = raw.select(
         *[(pl.col(c) if raw.schema[c] == pl.String else pl.col(c).cast(pl.String)) if c in raw.columns
@@ -76,7 +81,12 @@ def validate(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, list[tupl
         *[_parsed(raw, c, t).alias(f"_{c}") for c, t in typed.items()],
         *[pl.col(c).cast(pl.String).alias(c) if c in raw.columns else pl.lit(None, pl.String).alias(c)
           for c in typed],
-    ).with_columns(pl.int_range(first_row, first_row + raw.height).alias("_row"))
+    ).with_columns(pl.Series("_row", rows, pl.Int64) if rows is not None
+                   else pl.int_range(first_row, first_row + raw.height).alias("_row"))
+    firsts = pl.DataFrame({"_row": list(repeated or {}), "_first": list((repeated or {}).values())},
+                          schema={"_row": pl.Int64, "_first": pl.Int64})
+    df = df.join(firsts, on="_row", how="left") if firsts.height else df.with_columns(pl.lit(None, pl.Int64)
+                                                                                      .alias("_first"))
     date, qty, val = pl.col("_arrival_date"), pl.col("_quantity"), pl.col("_unit_value_usd")
     checks: list[tuple[pl.Expr, pl.Expr]] = [
         *[((pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")), pl.lit(f"{c} is empty")) for c in REQUIRED],
@@ -88,7 +98,8 @@ def validate(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, list[tupl
          pl.format("unit_value_usd {} is not an amount of 0 or more", pl.col("unit_value_usd"))),
         (pl.col("origin_country").fill_null("").str.contains(r"^[A-Z]{2}$").not_(),
          pl.format("origin_country {} is not an ISO two-letter code", pl.col("origin_country"))),
-        (pl.col("line_id").is_duplicated(), pl.lit("line_id repeated in the file")),
+        (pl.col("_first").is_not_null(), pl.format("line_id repeated in the file (first at row {})",
+                                                     pl.col("_first"))),
     ]
     reason = pl.coalesce([pl.when(bad.fill_null(True)).then(msg) for bad, msg in checks])
     df = df.with_columns(reason.alias("_reason"))
@@ -100,6 +111,20 @@ def validate(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, list[tupl
         *[pl.col(c).fill_null("") for c in text_cols],
     ).select(COLUMNS)
     return good, rejects
+
+
+def repeats(line_ids: pl.Series) -> dict[int, int]:
+    """Rows whose line id an earlier row of the file carries: row -> the first row (data rows count
+    from 1), from the file's line ids in order. Found once, before its chunks are read apart."""
+    ids = pl.DataFrame({"line_id": line_ids.cast(pl.String)}).with_row_index("row", offset=1)
+    later = ids.filter((pl.col("line_id").str.strip_chars().str.len_bytes() > 0)
+                       & pl.col("line_id").is_first_distinct().not_())
+    if later.height == 0:
+        return {}
+    firsts = ids.join(later.select("line_id").unique(), on="line_id").group_by("line_id").agg(
+        pl.col("row").min().alias("first"))
+    pairs = later.join(firsts, on="line_id").select("row", "first")
+    return dict(zip(pairs.get_column("row").to_list(), pairs.get_column("first").to_list(), strict=True))
 
 
 def _typed(df: pl.DataFrame) -> pa.Table:
@@ -149,7 +174,8 @@ def _csv_chunks(path: Path, chunk_rows: int, bad_rows: list[tuple[int, str]]) ->
         names = [n.strip().strip('"').lower() for n in head.rstrip("\r\n").split(",")]
         check_header(names, path)
         reader = pacsv.open_csv(
-            f, read_options=pacsv.ReadOptions(block_size=16 << 20, use_threads=True),
+            # one thread: the parser then knows the line number of a malformed row
+            f, read_options=pacsv.ReadOptions(block_size=16 << 20, use_threads=False),
             parse_options=pacsv.ParseOptions(invalid_row_handler=invalid, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False))
@@ -209,12 +235,23 @@ def read_chunks(path: Path, chunk_rows: int) -> Iterator[Chunk]:
     else:
         source = _jsonl_chunks(path, chunk_rows, bad_rows)
     first = 1
+    seen: dict[str, int] = {}  # line id -> the row that carried it first
+    malformed: set[int] = set()  # CSV rows the parser skipped: they keep their numbers
     for i, (raw, position) in enumerate(source):
-        good, rejects = validate(raw.drop("_n") if "_n" in raw.columns else raw, first)
+        malformed.update(n for n, _ in bad_rows)
         if "_n" in raw.columns:  # JSONL: the file's own line numbers
             numbers = raw.get_column("_n").to_list()
-            rejects = [(numbers[r - first], why, row) for r, why, row in rejects]
+        else:
+            numbers = [n for n in range(first, first + raw.height + len(malformed)) if n not in malformed][:raw.height]
+        repeated = {}
+        for n, line_id in zip(numbers, raw.get_column("line_id").cast(pl.String).to_list(), strict=True):
+            if line_id and line_id.strip():
+                repeated_at = seen.setdefault(line_id, n)
+                if repeated_at != n:
+                    repeated[n] = repeated_at
+        good, rejects = validate(raw.drop("_n") if "_n" in raw.columns else raw, first, rows=numbers,
+                                 repeated=repeated)
         rejects += [(n, why, {}) for n, why in bad_rows]
         bad_rows.clear()
         yield Chunk(i, first, _typed(good), sorted(rejects, key=lambda r: r[0]), position)
-        first += raw.height
+        first = (numbers[-1] + 1) if numbers else first

@@ -135,7 +135,7 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
         if pool is not None:  # its workers match the descriptions, then ingest and score each chunk in one pass
             pool.use(catalog)
             if file_format(path) == "parquet":
-                pool.describe(path)
+                kwargs["repeated"] = pool.describe(path)
             kwargs.update(on_part=pool.on_part, executor=pool.pool, chunk_task=pool.chunk_task)
             timings["descriptions"] = time.perf_counter() - start - sum(timings.values())
         report = ingest_file(viewer, path, mentions=mentions, rejects_path=rejects_path,

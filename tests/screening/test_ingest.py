@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -90,3 +91,37 @@ def test_jsonl_and_cli_errors(sworld: ScreeningWorld, tmp_path: Path) -> None:
     assert "missing column(s) entry_number" in result.output
     result = runner.invoke(app, ["screening", "ingest", str(tmp_path / "nope.csv")])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_a_line_id_repeated_anywhere_in_the_file_is_rejected_after_its_first_row(
+        sworld: ScreeningWorld, tmp_path: Path) -> None:
+    lines = _sample(sworld, 700, 6000)
+    copies = pl.concat([lines, lines.slice(10, 1), lines.slice(650, 2)])  # rows 701-703 repeat 11, 651, 652
+    parquet, csv_path = tmp_path / "d.parquet", tmp_path / "d.csv"
+    copies.write_parquet(parquet)
+    copies.with_columns(pl.col("arrival_date").cast(pl.String)).write_csv(csv_path)
+    with ThreadPoolExecutor(2) as workers:  # chunks read apart, in parallel
+        split = ingest_file(sworld.viewer, parquet, chunk_rows=300, mentions=False, executor=workers)
+    whole = ingest_file(sworld.viewer, csv_path, chunk_rows=300, mentions=False)
+    for report, rejects in ((split, tmp_path / "d.parquet.rejects.csv"), (whole, tmp_path / "d.csv.rejects.csv")):
+        assert (report.loaded, report.rejected) == (700, 3)
+        assert [(r["row"], r["reason"]) for r in csv.DictReader(rejects.open())] == [
+            ("701", "line_id repeated in the file (first at row 11)"),
+            ("702", "line_id repeated in the file (first at row 651)"),
+            ("703", "line_id repeated in the file (first at row 652)"),
+        ]
+
+
+def test_csv_rows_keep_their_numbers_after_a_malformed_row(sworld: ScreeningWorld, tmp_path: Path) -> None:
+    rows = _sample(sworld, 12, 7000).with_columns(pl.col("arrival_date").cast(pl.String)).to_dicts()
+    rows[8]["mode"] = "rail"
+    path = tmp_path / "m.csv"
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        for n, row in enumerate(rows, start=1):
+            w.writerow([row[c] for c in COLUMNS] + (["stray field"] if n in (3, 5) else []))
+    report = ingest_file(sworld.viewer, path, chunk_rows=4, mentions=False)
+    assert (report.loaded, report.rejected) == (9, 3)
+    assert [(r["row"], r["reason"][:25]) for r in csv.DictReader((tmp_path / "m.csv.rejects.csv").open())] == [
+        ("3", "expected 18 fields, found"), ("5", "expected 18 fields, found"), ("9", "mode rail is not one of e")]
