@@ -48,11 +48,13 @@ def threshold_sweep(linkage: object, truth: pl.DataFrame) -> dict[str, object]:
     pairs = pl.from_arrow(linkage.pairs)  # type: ignore[attr-defined]
     assert isinstance(reps, pl.DataFrame) and isinstance(pairs, pl.DataFrame)
     copies = [(a, b, 1.0) for a, b in reps.filter(pl.col("id") != pl.col("rep")).iter_rows()]
+    apart = list(zip(linkage.conflicts.column("id_l").to_pylist(),  # type: ignore[attr-defined]
+                     linkage.conflicts.column("id_r").to_pylist(), strict=True))  # type: ignore[attr-defined]
     out: dict[str, object] = {}
     low = float(linkage.stats["review_low"])  # type: ignore[attr-defined]
     for threshold in [t for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99) if t >= low]:
         links = copies + list(pairs.select("id_l", "id_r", "probability").iter_rows())
-        assignment = cluster(reps["id"].to_list(), links, threshold)
+        assignment = cluster(reps["id"].to_list(), links, threshold, not_same=apart)
         assigned = pl.DataFrame({"id": list(assignment), "cluster_id": list(assignment.values())}).join(truth, on="id")
         q = quality(assigned)
         out[str(threshold)] = {k: v["f1"] for k, v in q.items()}  # type: ignore[index]

@@ -33,14 +33,20 @@ class _Groups:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        apart_a = self.apart.get(ra)
-        if not force and apart_a and any(self.find(x) == rb for x in apart_a):
-            return False
+        apart_a, apart_b = self.apart.get(ra, set()), self.apart.get(rb, set())
+        if not force and (apart_a and apart_b):
+            smaller, other = (apart_a, rb) if len(apart_a) <= len(apart_b) else (apart_b, ra)
+            if any(self.find(x) == other for x in smaller):
+                return False
         keep, gone = (ra, rb) if ra < rb else (rb, ra)
         self.parent[gone] = keep
         moved = self.apart.pop(gone, None)
         if moved:
-            self.apart.setdefault(keep, set()).update(moved)
+            kept = self.apart.setdefault(keep, set())
+            if len(kept) < len(moved):
+                kept, moved = moved, kept
+                self.apart[keep] = kept
+            kept.update(moved)
         return True
 
 

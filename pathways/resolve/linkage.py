@@ -61,6 +61,8 @@ class Linkage:
     candidates: pa.Table | None = None  # every compared pair (id_l, id_r, kind), when asked for
     # id, rep: the record that stood for it in the pairs (itself, or the smallest id of its identical records)
     representative_of: pa.Table | None = None
+    # id_l, id_r: compared persons whose date of birth or middle initial disagree (kept in separate clusters)
+    conflicts: pa.Table | None = None
 
 
 def _check(records: pa.Table, other: pa.Table | None, settings: LinkSettings) -> None:
@@ -180,6 +182,22 @@ def _tf_tables(linker: Linker, model: dict[str, Any]) -> dict[str, dict[str, flo
     return out
 
 
+# Two person records that disagree on a date of birth (by more than one digit) or on a middle initial are
+# never the same person: such compared pairs keep their clusters apart, so a bare "Matthew Martinez"
+# cannot chain two different Matthew Martinezes into one entity.
+_DOB_DIGITS = " + ".join(f"CASE WHEN substr(l.dob_n, {i}, 1) <> substr(r.dob_n, {i}, 1) THEN 1 ELSE 0 END"
+                         for i in range(1, 11))
+_CONFLICT = f"((l.dob_n <> r.dob_n AND ({_DOB_DIGITS}) > 1) OR l.middle_n <> r.middle_n)"
+
+
+def _conflicts(linker: Linker, blocked: str, table: str) -> pl.DataFrame:
+    sql = (f"SELECT b.join_key_l AS id_l, b.join_key_r AS id_r FROM {blocked} b "
+           f"JOIN {table} l ON l.id = b.join_key_l JOIN {table} r ON r.id = b.join_key_r WHERE {_CONFLICT}")
+    frame = pl.from_arrow(linker.misc.query_sql(sql).as_pyarrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame.with_columns(pl.col("id_l", "id_r").cast(pl.String))
+
+
 def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, settings: LinkSettings,
                saved: dict[str, Any] | None, keep_candidates: bool) -> tuple[pl.DataFrame, dict[str, Any],
                                                                              dict[str, Any], pl.DataFrame | None]:
@@ -205,6 +223,8 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
     blocked = linker.inference.compute_blocked_pairs_for_predict().physical_name
     count = linker.misc.query_sql(f"SELECT count(*) AS n FROM {blocked}", output_type="pandas")
     stats["scored_pairs"] = int(count["n"].to_numpy()[0])
+    stats["conflicts"] = (_conflicts(linker, blocked, inputs[0].physical_name)
+                          if kind == "person" and other_reps is None else None)
     stats["blocking_seconds"] = time.perf_counter() - t
     candidates: pl.DataFrame | None = None
     if keep_candidates:
@@ -231,7 +251,7 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
 
 
 def _clusters(members: pl.DataFrame, pairs: pl.DataFrame, threshold: float, same: list[tuple[str, str]],
-              not_same: list[tuple[str, str]]) -> pa.Table:
+              not_same: list[tuple[str, str]], conflicts: list[tuple[str, str]]) -> pa.Table:
     """Cluster the representatives; every copy follows its representative, unless a judgement names it.
 
     A judged copy takes part itself, tied to its representative as a sure pair, so a "not same" between
@@ -241,7 +261,7 @@ def _clusters(members: pl.DataFrame, pairs: pl.DataFrame, threshold: float, same
     reps = members.filter((pl.col("id") == pl.col("rep")) | pl.col("id").is_in(list(judged)))
     links = [(a, b, 1.0) for a, b in reps.filter(pl.col("id") != pl.col("rep")).select("rep", "id").iter_rows()]
     links.extend(pairs.select("id_l", "id_r", "probability").filter(pl.col("probability") >= threshold).iter_rows())
-    assignment = cluster(reps["id"].to_list(), links, threshold, same, not_same)
+    assignment = cluster(reps["id"].to_list(), links, threshold, same, [*not_same, *conflicts])
     known = pl.DataFrame({"id": list(assignment), "cluster_id": list(assignment.values())},
                          schema={"id": pl.String, "cluster_id": pl.String})
     out = (members.join(known, on="id", how="left")
@@ -304,7 +324,13 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
     assert isinstance(empty, pl.DataFrame)
     pairs = pl.concat(pair_frames) if pair_frames else empty
     pairs = pairs.sort(["id_l", "id_r"])
-    clusters = _clusters(df.select("id", "rep"), pairs, settings.threshold, list(same), list(not_same))
+    conflicts: list[tuple[str, str]] = []
+    for kind in out_models:
+        found = stats[kind].pop("conflicts", None)
+        if found is not None:
+            conflicts.extend(found.iter_rows())
+            stats[kind]["conflicting_pairs"] = found.height
+    clusters = _clusters(df.select("id", "rep"), pairs, settings.threshold, list(same), list(not_same), conflicts)
     stats["cluster_seconds"] = time.perf_counter() - t
     stats["scored_pairs"] = sum(stats[k]["scored_pairs"] for k in out_models)
     stats["pairs_kept"] = pairs.height
@@ -316,5 +342,7 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
         joined = pl.concat(candidate_frames) if candidate_frames else pl.DataFrame(
             {"id_l": [], "id_r": [], "kind": []}, schema={"id_l": pl.String, "id_r": pl.String, "kind": pl.String})
         candidates = joined.to_arrow()
+    conflict_table = pa.table({"id_l": [a for a, _ in conflicts], "id_r": [b for _, b in conflicts]},
+                              schema=pa.schema([("id_l", pa.string()), ("id_r", pa.string())]))
     return Linkage(pairs.to_arrow().cast(PAIR_SCHEMA), clusters, out_models, stats, candidates,
-                   df.select("id", "rep").to_arrow())
+                   df.select("id", "rep").to_arrow(), conflict_table)

@@ -115,3 +115,19 @@ def test_saved_models_from_a_dedupe_run_also_link_two_files(linked: Linkage) -> 
                                 "email": "Luis.Hall@Mailhub.example"}])
     out = link(left, other=right, models=linked.models)
     assert {(p["id_l"], p["id_r"]) for p in out.pairs.to_pylist() if p["probability"] >= 0.9} == {("a1", "b1")}
+
+
+def test_a_bare_name_does_not_chain_two_people_with_different_birth_dates() -> None:
+    address = "3045 Lincoln Way, Pittsburgh, PA 15204"
+    rows: list[dict[str, str | None]] = [
+        {"id": "a", "name": "Matthew S. Martinez", "dob": "1987-11-03", "address": address},
+        {"id": "b", "name": "Matthew K. Martinez", "dob": "1999-12-28", "phone": "+16626368950"},
+        {"id": "c", "name": "Matthew Martinez", "address": address, "phone": "+16626368950"},
+    ]
+    out = link(records_from_rows(rows))
+    cluster = dict(zip(out.clusters.column("id").to_pylist(), out.clusters.column("cluster_id").to_pylist(),
+                       strict=True))
+    strong = {(p["id_l"], p["id_r"]) for p in out.pairs.to_pylist() if p["probability"] >= 0.9}
+    assert {("a", "c"), ("b", "c")} <= strong  # each alone would join c
+    assert cluster["a"] != cluster["b"]
+    assert out.conflicts is not None and out.conflicts.to_pylist() == [{"id_l": "a", "id_r": "b"}]
