@@ -126,11 +126,14 @@ class EmbeddedPool:
         """Match the distinct descriptions of a Parquet manifest file ahead of its chunks; the file's
         repeated line ids (``reader.repeats``) come back from the same read."""
         try:
-            raw = pl.read_parquet(source, columns=["line_id", "description"])
+            columns = pl.scan_parquet(source).select(pl.col("line_id").cast(pl.String),
+                                                     pl.col("description").cast(pl.String))
+            counts, raw = pl.collect_all([columns.select(pl.col("line_id").n_unique().alias("ids"), pl.len()),
+                                          columns.select("description").unique()])
+            repeated = {} if counts.item(0, "ids") == counts.item(0, "len") else repeats(
+                columns.select("line_id").collect().get_column("line_id"))
         except (pl.exceptions.PolarsError, OSError):
             return None  # not this engine's business: the ingest says what is wrong with the file
-        repeated = repeats(raw.get_column("line_id"))
-        raw = raw.select(pl.col("description").cast(pl.String)).unique()
         keys = raw.select(match_key()).unique().get_column("description").sort()
         shares = [self.pool.submit(_describe, keys.gather_every(self.workers, i).to_list(), self.catalog_file)
                   for i in range(self.workers)]

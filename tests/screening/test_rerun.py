@@ -61,3 +61,13 @@ def test_a_rerun_takes_lines_that_no_longer_qualify_out_of_the_queue(
     assert len(left) < len(low_scores)
     assert rows[examined].status == LineStatus.RELEASED  # an examined line keeps its outcome
     assert all(x.score >= 90 for x in rows.values() if x.targeted and x.status == LineStatus.QUEUED)
+
+
+def test_a_run_rejects_a_line_id_repeated_in_another_chunk(sworld: ScreeningWorld, tmp_path: Path) -> None:
+    lines = pl.read_parquet(sworld.lines).slice(3000, 900)
+    path = tmp_path / "twice.parquet"
+    pl.concat([lines, lines.slice(5, 1)]).write_parquet(path)
+    report = service.run_file(sworld.viewer, path, mentions=False, chunk_rows=300)
+    assert (report.ingest.loaded, report.ingest.rejected) == (900, 1)
+    rejects = (tmp_path / "twice.parquet.rejects.csv").read_text().splitlines()
+    assert rejects[1].startswith("901,line_id repeated in the file (first at row 6),")
