@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from pathways.core.clock import utcnow
 from pathways.core.ids import new_id
-from pathways.core.policy import Markings
+from pathways.core.policy import Markings, Role, Viewer
 from pathways.resolve.models import Mention, MentionKind, Relation, RelationKind
 from pathways.store.audit import record_event
 from pathways.store.base import encode_tokens
 
 CHUNK = 5_000
+# who may open entity pages (analysts and agents, their supervisors, administrators)
+ENTITY_READERS = frozenset({Role.INTELLIGENCE_ANALYST, Role.SPECIAL_AGENT, Role.SUPERVISOR, Role.ADMIN})
 NEW_PARTIES = "pathways.new_parties"  # session.info key: records whose party mentions await placement
 
 
@@ -110,3 +112,18 @@ def bulk_load(
     record_event(session, "load", "mentions", load_id, mentions=counts[0], relations=counts[1], **detail)
     session.flush()
     return load_id, counts[0], counts[1]
+
+
+def entity_links(session: Session, viewer: Viewer, record_type: str, record_id: str) -> dict[str, str]:
+    """The entity of each party a record names (field -> entity id), for links from the record's page;
+    empty for viewers who may not open entity pages."""
+    if not viewer.has_role(*ENTITY_READERS):
+        return {}
+    from sqlalchemy import select
+
+    from pathways.store.policy import visible
+
+    stmt: Any = select(Mention.field, Mention.entity_id).where(
+        Mention.record_type == record_type, Mention.record_id == record_id,
+        Mention.kind.in_((MentionKind.PERSON.value, MentionKind.ORGANIZATION.value)), Mention.entity_id.is_not(None))
+    return {f: e for f, e in session.execute(visible(session, stmt, Mention, viewer)).all()}

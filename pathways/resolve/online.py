@@ -17,8 +17,8 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.core.policy import Viewer
-from pathways.identity.service import operator_viewer
+from pathways.core.policy import Viewer, system_viewer
+from pathways.identity.service import agency_id
 from pathways.resolve.entity_models import Entity, EntityEvent, EntityKey, EntityMatch, ReviewPair, Verdict
 from pathways.resolve.features import FEATURE_COLUMNS, features
 from pathways.resolve.incremental import ScoredPair, candidate_keys, score_candidates
@@ -117,10 +117,10 @@ def place_committed(record_keys: Iterable[tuple[str, str]]) -> None:
 
     keys = list(record_keys)
     try:
-        viewer = operator_viewer("resolve")
-        with unit_of_work(viewer, readonly=True) as session:
+        with unit_of_work(system_viewer("resolve"), readonly=True) as session:
             if latest_models(session) is None:
-                return
+                return  # nothing resolved yet: the first run places these records
+            viewer = system_viewer("resolve", agency_id(session))
         with unit_of_work(viewer) as session:
             resolve_new(session, viewer, keys)
     except Exception:  # the record is safe whatever happens here

@@ -11,6 +11,7 @@ from pathways.core.policy import Classification, Role, Viewer
 from pathways.resolve import service, views
 from pathways.resolve.entity_models import EntityStatus
 from pathways.resolve.explain_parts import weight_parts
+from pathways.resolve.mentions import ENTITY_READERS
 from pathways.web.dashboard import DashboardCard
 from pathways.web.deps import PageContext, page
 from pathways.web.nav import NavItem
@@ -18,7 +19,7 @@ from pathways.web.tables import Column, Table
 from pathways.web.templating import redirect, render
 
 router = APIRouter()
-READERS = frozenset({Role.INTELLIGENCE_ANALYST, Role.SPECIAL_AGENT, Role.SUPERVISOR, Role.ADMIN})
+READERS = ENTITY_READERS
 REVIEWERS = frozenset({Role.INTELLIGENCE_ANALYST, Role.SUPERVISOR, Role.ADMIN})
 NAV = [
     NavItem("Entities", "/entities", READERS, order=40,

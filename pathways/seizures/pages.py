@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from pathways.core.errors import InvalidInput
 from pathways.core.policy import Classification, Role, Viewer
+from pathways.resolve.mentions import entity_links
 from pathways.seizures import disposition as disp
 from pathways.seizures import notices, report, service
 from pathways.seizures.models import MODES, PRODUCT_CATEGORIES, Detention, Seizure
@@ -147,7 +148,7 @@ def seizure_page(seizure_id: str, request: Request, ctx: PageContext = Depends(p
     return render(request, "seizures/seizure.html", title=f"Seizure {seizure.seizure_number}", s=seizure,
                   notices=notices.notices_of_seizure(ctx.session, ctx.viewer, seizure.id),
                   dispositions=[(d, d.capitalize()) for d in disp.FINAL], can_act=ctx.viewer.has_role(*OFFICERS),
-                  marking=LES)
+                  entities=entity_links(ctx.session, ctx.viewer, "seizure", seizure.id), marking=LES)
 
 
 @router.post("/seizures/{seizure_id}/disposition")

@@ -68,6 +68,11 @@ def test_analyst_opens_a_joined_entity_reviews_a_pair_and_the_judgement_survives
     expect(mentions).to_contain_text("+")  # the explanation's match weights
     expect(page.locator("#entity-history")).to_contain_text("created")
     shot(page, "entity")
+    # the seizure record links back to the entity of each of its parties
+    mentions.get_by_role("link", name="seizure").first.click()
+    expect(page.get_by_role("heading", name="Seizure lines")).to_be_visible()
+    expect(page.locator(f'a[href="/entities/{entity_id}"]')).to_have_count(1)
+    page.go_back()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Review").click()
     expect(page.get_by_role("heading", name="Review uncertain matches")).to_be_visible()
