@@ -39,8 +39,14 @@ def add_mention(
     mention.apply_markings(markings)
     session.add(mention)
     if kind in (MentionKind.PERSON, MentionKind.ORGANIZATION):
-        session.info.setdefault(NEW_PARTIES, set()).add((record_type, record_id))
+        note_new_parties(session, record_type, record_id)
     return mention
+
+
+def note_new_parties(session: Session, record_type: str, record_id: str) -> None:
+    """A record wrote party mentions online (by ``add_mention`` or by its own Core insert): once the
+    transaction commits, its parties are matched against the entities."""
+    session.info.setdefault(NEW_PARTIES, set()).add((record_type, record_id))
 
 
 @event.listens_for(Session, "after_commit")
