@@ -246,7 +246,6 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
     stats["explain_seconds"] = time.perf_counter() - t
     saved_out = saved or {"version": MODEL_VERSION, "splink": model, "tf": _tf_tables(linker, model),
                           "fingerprint": hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()}
-    api.delete_tables_created_by_splink_from_db() if hasattr(api, "delete_tables_created_by_splink_from_db") else None
     return pairs, saved_out, stats, candidates
 
 
