@@ -133,3 +133,33 @@ def entity_links(session: Session, viewer: Viewer, record_type: str, record_id: 
         Mention.record_type == record_type, Mention.record_id == record_id,
         Mention.kind.in_((MentionKind.PERSON.value, MentionKind.ORGANIZATION.value)), Mention.entity_id.is_not(None))
     return {f: e for f, e in session.execute(visible(session, stmt, Mention, viewer)).all()}
+
+
+def entity_aliases(session: Session, keys: Iterable[str]) -> dict[str, set[str]]:
+    """For each normalized party name, the other normalized names its resolved entity goes by.
+
+    A shipper seized as "Sunrise Trading Co., Ltd" and resolved together with "SUNRISE TRDG CO LTD" on
+    manifest lines gives each name the other: how party history reaches a party's other spellings."""
+    from sqlalchemy import select
+
+    kinds = (MentionKind.PERSON.value, MentionKind.ORGANIZATION.value)
+    wanted = sorted({k for k in keys if k})
+    entity_of: dict[str, set[str]] = {}
+    for i in range(0, len(wanted), 500):
+        stmt = (select(Mention.normalized, Mention.entity_id).where(
+            Mention.kind.in_(kinds), Mention.normalized.in_(wanted[i:i + 500]), Mention.entity_id.is_not(None))
+            .distinct())
+        for norm, eid in session.execute(stmt).all():
+            entity_of.setdefault(str(eid), set()).add(norm)
+    out: dict[str, set[str]] = {}
+    ids = sorted(entity_of)
+    for i in range(0, len(ids), 500):
+        stmt2 = (select(Mention.entity_id, Mention.normalized).where(
+            Mention.entity_id.in_(ids[i:i + 500]), Mention.kind.in_(kinds)).distinct())
+        names: dict[str, set[str]] = {}
+        for eid, norm in session.execute(stmt2).all():
+            names.setdefault(str(eid), set()).add(norm)
+        for eid, all_names in names.items():
+            for k in entity_of[eid]:
+                out.setdefault(k, set()).update(all_names - {k})
+    return out

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from pathways.core.clock import fiscal_year, utcnow
 from pathways.core.errors import InvalidInput
 from pathways.core.policy import Classification, Markings, Viewer
-from pathways.resolve.mentions import add_mention
+from pathways.resolve.mentions import add_mention, entity_aliases
 from pathways.resolve.models import MentionKind
 from pathways.seizures.models import (
     MODES,
@@ -252,6 +252,7 @@ class PartyHistory:
     detentions: int = 0
     seizures: int = 0
     records: list[str] = field(default_factory=list)  # detention and seizure numbers
+    via: str = ""  # the name on the records, when this one reaches them through its resolved entity
 
     @property
     def events(self) -> int:
@@ -264,7 +265,22 @@ class PartyHistory:
             parts.append(f"{self.seizures} seizure{'s' if self.seizures != 1 else ''}")
         if self.detentions:
             parts.append(f"{self.detentions} detention{'s' if self.detentions != 1 else ''}")
-        return " and ".join(parts)
+        text = " and ".join(parts)
+        return f"{text} as {self.via} (same entity)" if self.via else text
+
+    def alias(self, key: str) -> PartyHistory:
+        return PartyHistory(key, self.detentions, self.seizures, list(self.records), self.via or self.key)
+
+
+def with_entity_aliases(session: Session, history: dict[str, PartyHistory]) -> dict[str, PartyHistory]:
+    """History keyed also by the other names each party's resolved entity goes by (the most events wins
+    where two entities share a name)."""
+    out = dict(history)
+    for key, others in entity_aliases(session, history).items():
+        for other in others:
+            if other not in history and (other not in out or out[other].events < history[key].events):
+                out[other] = history[key].alias(other)
+    return out
 
 
 def party_history(session: Session, normalized_names: Iterable[str], viewer: Viewer | None = None
@@ -295,10 +311,24 @@ def party_history(session: Session, normalized_names: Iterable[str], viewer: Vie
     return out
 
 
+def party_history_with_aliases(session: Session, keys: Iterable[str]) -> dict[str, PartyHistory]:
+    """``party_history``, and for a name without records of its own, those of its entity's other names."""
+    wanted = {k for k in keys if k}
+    aliases = entity_aliases(session, wanted)
+    found = party_history(session, wanted | {a for k in wanted for a in aliases.get(k, ())})
+    out = {k: found[k] for k in wanted if k in found}
+    for k in wanted - set(out):
+        best = max((found[a] for a in aliases.get(k, ()) if a in found), key=lambda h: (h.events, h.key), default=None)
+        if best is not None:
+            out[k] = best.alias(k)
+    return out
+
+
 def all_history_keys(session: Session) -> dict[str, PartyHistory]:
-    """Every key with history: the batch screening loads these once per run (few, next to the lines)."""
+    """Every key with history, and every other name of those parties' entities: the batch screening
+    loads these once per run (few, next to the lines)."""
     keys = session.execute(select(SeizureParty.normalized).distinct()).scalars().all()
-    return party_history(session, keys)
+    return with_entity_aliases(session, party_history(session, keys))
 
 
 def list_seizures(session: Session, viewer: Viewer, limit: int = 50) -> list[Seizure]:

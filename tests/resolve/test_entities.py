@@ -198,3 +198,18 @@ def test_the_api_searches_shows_and_judges(resolved: ResolvedWorld) -> None:
         ok = client.post(url, json={"verdict": "unsure", "note": "need the invoices"},
                          headers={"Authorization": f"Bearer {write}"})
         assert ok.status_code == 201 and ok.json()["verdict"] == "unsure"
+
+
+def test_party_history_reaches_the_other_names_of_a_seized_partys_entity(resolved: ResolvedWorld) -> None:
+    with unit_of_work(resolved.viewer, readonly=True) as s:
+        seized = dict(s.execute(select(Mention.normalized, Mention.entity_id).where(
+            Mention.source == "seizures", Mention.kind.in_(PARTY_KINDS), Mention.entity_id.is_not(None))).all())
+        variants = s.execute(select(Mention.normalized, Mention.entity_id).where(
+            Mention.source == "screening", Mention.kind.in_(PARTY_KINDS), Mention.entity_id.in_(list(seized.values())),
+            Mention.normalized.not_in(list(seized)))).first()
+        assert variants, "some seized party is written differently on its manifest lines"
+        key, eid = variants
+        history = seizures.all_history_keys(s)
+        assert key in history and "same entity" in history[key].summary
+        line = seizures.party_history_with_aliases(s, [key])[key]
+        assert line.seizures >= 1 and line.via in seized and seized[line.via] == eid
