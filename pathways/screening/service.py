@@ -230,12 +230,13 @@ def get_line(session: Session, viewer: Viewer, line_id: str) -> TargetedLine:
 
 
 def line_history(session: Session, line: TargetedLine) -> list[tuple[str, str, seizures.PartyHistory | None]]:
-    """Each party of the line, and what the agency holds on it (exact normalized name or address)."""
+    """Each party of the line, and what the agency holds on it: by its normalized name or address, or
+    by another name of its resolved entity."""
     fields = [("Importer", line.importer_name), ("Importer address", line.importer_address),
               ("Shipper", line.shipper_name), ("Shipper address", line.shipper_address),
               ("Consignee", line.consignee_name), ("Consignee address", line.consignee_address)]
     keys = {v: seizures.party_key(v) for _, v in fields if v}
-    hist = seizures.party_history(session, keys.values())
+    hist = seizures.party_history_with_aliases(session, keys.values())
     return [(label, v, hist.get(keys.get(v, ""))) for label, v in fields if v]
 
 
