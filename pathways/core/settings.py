@@ -27,9 +27,9 @@ class Settings(BaseSettings):
     assets_dir: Path = Field(default=ROOT / "node_modules", description="Front-end packages installed by npm.")
     screening_rules: Path | None = Field(default=None, description="Risk rule weights (TOML); built in if empty.")
     tips_workers: int | None = Field(default=None, ge=1, description="Processes for tip file imports.")
-    resolve_threshold: float = Field(default=0.9, gt=0, lt=1,
+    resolve_threshold: float = Field(default=0.6, gt=0, lt=1,
                                      description="Match probability at which two party records are one entity.")
-    resolve_review_low: float = Field(default=0.5, gt=0, lt=1,
+    resolve_review_low: float = Field(default=0.3, gt=0, lt=1,
                                       description="Lowest match probability an analyst is asked to review.")
 
     @property
