@@ -8,7 +8,11 @@ a new one. Pairs in the review band go to the review queue as in a full run.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import queue
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -110,12 +114,52 @@ def resolve_new(session: Session, viewer: Viewer, record_keys: Iterable[tuple[st
     return out
 
 
+class _Placer:
+    """One background thread that places committed records' parties, in order, each in a transaction of
+    its own: the request that wrote the record never waits for it (nor for a lock it holds itself)."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue[list[tuple[str, str]]] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def submit(self, keys: list[tuple[str, str]]) -> None:
+        self.jobs.put(keys)
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._work, name="pathways-placement", daemon=True)
+                self.thread.start()
+
+    def _work(self) -> None:
+        while True:
+            keys = self.jobs.get()
+            try:
+                _place(keys)
+            finally:
+                self.jobs.task_done()
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until every submitted record is placed (or ``timeout`` passes); True when done."""
+        deadline = time.monotonic() + timeout
+        while self.jobs.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return not self.jobs.unfinished_tasks
+
+
+_placer = _Placer()
+drain = _placer.drain
+atexit.register(drain, 10.0)  # a command that wrote a record places its parties before it exits
+
+
 def place_committed(record_keys: Iterable[tuple[str, str]]) -> None:
-    """Place the party mentions of records just committed, in a transaction of their own: a failure
-    here never undoes the record (the next resolution run places what was missed)."""
+    """Queue the party mentions of records just committed for placement (see ``_Placer``)."""
+    _placer.submit(list(record_keys))
+
+
+def _place(keys: list[tuple[str, str]]) -> None:
+    """A failure here never undoes the record: the next resolution run places what was missed."""
     from pathways.store.session import unit_of_work
 
-    keys = list(record_keys)
     try:
         with unit_of_work(system_viewer("resolve"), readonly=True) as session:
             if latest_models(session) is None:

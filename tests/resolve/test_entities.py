@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from pathways.core.errors import NotFound
 from pathways.core.policy import OrgKind, Role, system_viewer
 from pathways.identity import service as identity
-from pathways.resolve import service, views
+from pathways.resolve import online, service, views
 from pathways.resolve.entity_models import Entity, EntityEvent, Judgement, ReviewPair, ReviewStatus
 from pathways.resolve.models import Mention
 from pathways.resolve.party_records import PARTY_KINDS
@@ -153,6 +153,7 @@ def test_a_new_seizure_party_joins_its_entity_online(resolved: ResolvedWorld) ->
                                      importer_address="12 Dock St, Long Beach, CA 90802"),
             lines=[seizures.LineIn("Footwear", 10, "120.00")], seized_on=date(2026, 11, 2), disclose_to_owners=False)
         sid = seizure.id
+    assert online.drain()  # placement runs after the commit, beside the request
     with unit_of_work(resolved.viewer, readonly=True) as s:
         placed = dict(s.execute(select(Mention.field, Mention.entity_id).where(
             Mention.record_id == sid, Mention.kind == "organization")).all())
