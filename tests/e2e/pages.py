@@ -6,10 +6,20 @@ import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 from tests.e2e.conftest import LiveServer
+
+
+def open_page(browser: Any) -> tuple[BrowserContext, Page, list[str]]:
+    """A desktop-sized page, and the list that collects its script errors (a test ends asserting it empty)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page, errors
 
 
 def log_in(page: Page, server: LiveServer, username: str = "admin") -> None:

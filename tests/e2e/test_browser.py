@@ -10,17 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.pages import log_in
+from tests.e2e.pages import log_in, open_page
 
 pytestmark = pytest.mark.e2e
 
 
 def test_admin_logs_in_makes_a_token_checks_the_audit_log_and_logs_out(live_server: LiveServer,
                                                                        browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = open_page(browser)
 
     log_in(page, live_server)
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.pages import log_in, log_out, screenshots
+from tests.e2e.pages import log_in, log_out, open_page, screenshots
 
 pytestmark = pytest.mark.e2e
 
@@ -22,10 +22,7 @@ shot = screenshots("registry")
 def test_file_approve_publish_and_find_a_look_alike(live_server: LiveServer, browser: Any) -> None:
     word = "".join(ch for ch in uuid.uuid4().hex.upper() if ch.isalpha())[:3].ljust(3, "Q")
     mark = f"VELTRANO {word}ISSIMO"
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = open_page(browser)
 
     # The rights owner files a recordation and sees the fee before submitting.
     log_in(page, live_server, "owner")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.pages import log_in, screenshots
+from tests.e2e.pages import log_in, open_page, screenshots
 
 pytestmark = pytest.mark.e2e
 shot = screenshots("resolve")
@@ -49,10 +49,7 @@ def _rerun(server: LiveServer) -> None:
 def test_analyst_opens_a_joined_entity_reviews_a_pair_and_the_judgement_survives(
         live_server: LiveServer, browser: Any) -> None:
     entity_id, name = _joined_entity(live_server)
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = open_page(browser)
     log_in(page, live_server, "analyst")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Entities").click()

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.pages import log_in, screenshots
+from tests.e2e.pages import log_in, open_page, screenshots
 
 pytestmark = pytest.mark.e2e
 
@@ -31,10 +31,7 @@ def test_officer_seizes_the_top_line_and_the_next_run_learns(live_server: LiveSe
     world = live_server.var_dir / "world"
     lines = pl.concat([pl.read_parquet(p) for p in sorted((world / "manifests").glob("part-*.parquet"))])
     before = _hits(world)
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = open_page(browser)
 
     log_in(page, live_server, "officer")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Targeting").click()

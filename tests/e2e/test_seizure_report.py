@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from pathways.core.clock import fiscal_year, utcnow
 from tests.e2e.conftest import LiveServer
-from tests.e2e.pages import log_in, screenshots
+from tests.e2e.pages import log_in, open_page, screenshots
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +26,7 @@ def _count(page: Page) -> int:
 
 def test_a_seizure_from_the_targeting_queue_is_counted_in_the_report(live_server: LiveServer, browser: Any) -> None:
     fy = fiscal_year(utcnow().date())
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = open_page(browser)
     log_in(page, live_server, "officer")
 
     nav = page.get_by_role("navigation", name="Main")
