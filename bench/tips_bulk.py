@@ -76,6 +76,7 @@ def run(world: Path, url: str, var_dir: Path, limit: int | None) -> dict[str, An
         report = importer.import_file(s, viewer, src, source="bench")
     wall = time.perf_counter() - t0
     load_after = _load()
+    var_dir.mkdir(parents=True, exist_ok=True)
     out_csv = var_dir / "export.csv"
     t1 = time.perf_counter()
     with unit_of_work(viewer) as s:
