@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from functools import cache
 from typing import Any
 
 from pathways.core.errors import InvalidInput
@@ -11,20 +9,11 @@ from pathways.core.errors import InvalidInput
 ENGINES = ("duckdb", "spark")
 
 
-@cache
 def local_spark() -> Any:
-    """One Spark session per process, with Splink's similarity functions on its class path."""
-    from pyspark.sql import SparkSession
-    from splink.backends.spark import similarity_jar_location
+    """The process's Spark session (``pathways.core.spark``), with Splink's similarity functions."""
+    from pathways.core.spark import spark_session
 
-    return (SparkSession.builder.master(os.environ.get("PATHWAYS_SPARK_MASTER", "local[2]"))
-            .appName("pathways-resolve")
-            .config("spark.jars", similarity_jar_location())
-            .config("spark.sql.shuffle.partitions", "8")
-            .config("spark.default.parallelism", "8")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.memory", os.environ.get("PATHWAYS_SPARK_DRIVER_MEMORY", "2g"))
-            .getOrCreate())
+    return spark_session()
 
 
 def db_api(engine: str) -> Any:

@@ -12,7 +12,6 @@ import gc
 import multiprocessing as mp
 import os
 import pickle
-import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -188,19 +187,14 @@ def run_embedded(parts: list[Path], catalog: Catalog, rules: Rules, *, workers: 
                 progress(i + 1, len(parts))
 
 
-def run_spark(parts: list[Path], catalog: Catalog, rules: Rules, *, progress: Progress | None = None,
-              cores: int | None = None) -> Iterator[tuple[pa.Table, pa.Table]]:
+def run_spark(parts: list[Path], catalog: Catalog, rules: Rules, *, progress: Progress | None = None
+              ) -> Iterator[tuple[pa.Table, pa.Table]]:
     """The same scoring on Apache Spark (local mode): the matcher runs inside ``mapInArrow``."""
     try:
-        from pyspark.sql import SparkSession
+        from pathways.core.spark import spark_session
     except ImportError:  # pragma: no cover - pyspark is a pinned dependency
         raise InvalidInput("--engine spark needs pyspark installed") from None
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    spark = (SparkSession.builder.master(f"local[{cores or os.cpu_count() or 2}]").appName("pathways-screening")
-             .config("spark.ui.enabled", "false").config("spark.sql.execution.arrow.pyspark.enabled", "true")
-             .config("spark.driver.memory", "3g").config("spark.sql.shuffle.partitions", "4")
-             .config("spark.sql.execution.arrow.maxRecordsPerBatch", "100000").getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = spark_session()
     from pathways.screening.reader import MANIFEST_SCHEMA
 
     target_fields = list(MANIFEST_SCHEMA) + [f for f in HITS_SCHEMA if f.name != "line_id"]
