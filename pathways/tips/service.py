@@ -23,8 +23,8 @@ from pathways.core.ids import new_id
 from pathways.core.policy import Classification, Markings, Role, Viewer
 from pathways.core.settings import get_settings
 from pathways.identity.passwords import _HASHER
-from pathways.resolve.mentions import marking_columns
-from pathways.resolve.models import Mention
+from pathways.resolve.mentions import marking_columns, note_new_parties
+from pathways.resolve.models import Mention, MentionKind
 from pathways.store.audit import record_event
 from pathways.store.policy import fetch_visible, visible
 from pathways.store.session import unit_of_work
@@ -225,6 +225,9 @@ def _first_report(session: Session, viewer: Viewer, p: PreparedTip, office_ids: 
     return bundle_id
 
 
+PARTY_MENTION_KINDS = (MentionKind.PERSON.value, MentionKind.ORGANIZATION.value)
+
+
 def _index(session: Session, tip_id: str, bundle_id: str, p: PreparedTip, m: Markings, load_id: str,
            now: datetime) -> None:
     """The tip's dedup keys and mentions, and the one audit event of every row written by Core."""
@@ -236,6 +239,8 @@ def _index(session: Session, tip_id: str, bundle_id: str, p: PreparedTip, m: Mar
                  "field": i.field, "load_id": load_id, "created_at": now} for i in p.identifiers]
     if mentions:
         session.execute(insert(Mention), mentions)
+        if any(row["kind"] in PARTY_MENTION_KINDS for row in mentions):
+            note_new_parties(session, "tip", tip_id)  # its subjects join their entities after the commit
     record_event(session, "load", "tips", load_id, tip=tip_id, bundle=bundle_id, keys=len(p.features.keys),
                  mentions=len(mentions), tipster=bool(p.tipster), attachments=len(p.attachments))
 

@@ -214,3 +214,26 @@ def test_party_history_reaches_the_other_names_of_a_seized_partys_entity(resolve
         assert key in history and "same entity" in history[key].summary
         line = seizures.party_history_with_aliases(s, [key])[key]
         assert line.seizures >= 1 and line.via in seized and seized[line.via] == eid
+
+
+def test_a_new_tips_subject_joins_its_entity_online(resolved: ResolvedWorld) -> None:
+    from pathways.tips import service as tips
+
+    with unit_of_work(resolved.viewer, readonly=True) as s:
+        m = s.execute(select(Mention).where(Mention.source == "tips", Mention.kind == "person",
+                                            Mention.entity_id.is_not(None)).limit(1)).scalar_one()
+        details = dict(s.execute(select(Mention.kind, Mention.value).where(
+            Mention.record_id == m.record_id, Mention.field.startswith(m.field + "."))).all())
+    subject = {"name": m.value, **{k: v for k, v in details.items() if k in ("phone", "email")}}
+    _, operator = _user(Role.TIPLINE_OPERATOR)
+    with unit_of_work(operator) as s:
+        done = tips.submit(s, operator, {"external_id": unique("call"), "channel": "phone",
+                                         "received_at": "2026-11-20T10:00:00Z", "subjects": [subject],
+                                         "narrative": f"{m.value} sells fake watches from a garage."},
+                           source="tipline")
+        tid = done.tip.id
+    assert online.drain()
+    with unit_of_work(resolved.viewer, readonly=True) as s:
+        placed = s.execute(select(Mention.entity_id).where(Mention.record_id == tid, Mention.kind == "person")
+                           ).scalar_one()
+    assert placed == m.entity_id
