@@ -16,6 +16,7 @@ from pathways.core.clock import utcnow
 from pathways.core.errors import InvalidInput, NotFound, PathwaysError
 from pathways.core.ids import new_id
 from pathways.core.policy import Classification, Role, Viewer, anonymous
+from pathways.resolve.mentions import ENTITY_READERS
 from pathways.resolve.models import Mention
 from pathways.store.audit import bind_viewer
 from pathways.store.policy import visible
@@ -288,6 +289,7 @@ def tip_page(key: str, request: Request, ctx: PageContext = Depends(page)) -> Re
                   attachments=service.attachments_of(ctx.session, ctx.viewer, t.id), messages=msgs,
                   can_ask=ctx.viewer.has_role(*TIPLINE) and bool(t.receipt_code),
                   can_download=ctx.viewer.has_role(*TIPLINE), marking=marking,
+                  entity_reader=ctx.viewer.has_role(*ENTITY_READERS),
                   category_label=CATEGORIES.get(t.category, t.category))
 
 

@@ -237,3 +237,14 @@ def test_a_new_tips_subject_joins_its_entity_online(resolved: ResolvedWorld) -> 
         placed = s.execute(select(Mention.entity_id).where(Mention.record_id == tid, Mention.kind == "person")
                            ).scalar_one()
     assert placed == m.entity_id
+    # the tip's page leads an analyst to the subject's entity
+    from fastapi.testclient import TestClient
+
+    from pathways.api.app import create_app
+    from tests.web.conftest import login
+
+    username, _ = _user(Role.INTELLIGENCE_ANALYST)
+    with TestClient(create_app(), follow_redirects=False) as client:
+        login(client, username)
+        page = client.get(f"/tips/{tid}")
+        assert page.status_code == 200 and f'href="/entities/{m.entity_id}"' in page.text
