@@ -24,12 +24,13 @@ import pyarrow.parquet as pq
 from pathways.core.errors import InvalidInput
 from pathways.screening.catalog import Catalog, matcher_for
 from pathways.screening.ingest import ChunkDone, ChunkTask, read_chunk
-from pathways.screening.matcher import gc_paused
+from pathways.screening.matcher import dictionary, gc_paused
 from pathways.screening.reader import repeats
 from pathways.screening.rules import Rules
 from pathways.screening.score import HITS_SCHEMA, describe, match_key, remember, score_chunk
 
 ENGINES = ("embedded", "spark")
+DESCRIBE_RUNS = 4  # runs of descriptions a worker, for matching ahead of the chunks
 Progress = Callable[[int, int], None]
 
 _STATE: dict[str, object] = {}
@@ -61,6 +62,8 @@ def _warm(catalog_file: str | None = None) -> tuple[Catalog, Rules]:
 def _warm_up(catalog_file: str | None = None) -> None:
     if catalog_file:
         _warm(catalog_file)
+    else:  # while the catalog is read: the word list the matcher consults for every new word
+        dictionary()
 
 
 def _score(table: pa.Table, catalog_file: str | None = None, described: str | None = None
@@ -133,9 +136,13 @@ class EmbeddedPool:
                 columns.select("line_id").collect().get_column("line_id"))
         except (pl.exceptions.PolarsError, OSError):
             return None  # not this engine's business: the ingest says what is wrong with the file
+        # contiguous runs of the sorted descriptions share their words (a brand and its goods), and
+        # the matcher caches what each word matches: a worker given runs matches fewer new words than
+        # one given every other description; several runs a worker keep the shares even
         keys = raw.select(match_key()).unique().get_column("description").sort()
-        shares = [self.pool.submit(_describe, keys.gather_every(self.workers, i).to_list(), self.catalog_file)
-                  for i in range(self.workers)]
+        size = max(1, -(-keys.len() // (self.workers * DESCRIBE_RUNS)))
+        shares = [self.pool.submit(_describe, keys.slice(start, size).to_list(), self.catalog_file)
+                  for start in range(0, keys.len(), size) or [0]]
         described = pl.concat([cast(pl.DataFrame, pl.from_arrow(f.result())) for f in shares])
         described.write_ipc(self.scratch, compression="uncompressed")
         self.described = str(self.scratch)

@@ -183,9 +183,9 @@ class MarkMatcher:
         deletes: defaultdict[str, list[int]] = defaultdict(list)
         keys: dict[str, list[int]] = {}
         self.plain_marks: dict[int, str] = {}
-        # multi-word marks by each of their words: word -> [(mark, position)]
-        self.multi: dict[int, list[str]] = {}
-        self.mark_words: dict[str, list[tuple[int, int]]] = {}
+        # multi-word marks by each of their words, the word's place and the mark's length, then the mark's
+        # other words: a word common to hundreds of marks ("INTERNATIONAL") costs one look-up per place
+        self.beside: dict[str, dict[tuple[int, int], dict[tuple[str, ...], list[int]]]] = {}
         for spec in self.specs:
             self.plain_marks[spec.index] = " " + _plain(spec.mark) + " "
             toks = words(spec.mark)
@@ -200,9 +200,9 @@ class MarkMatcher:
                 for variant in deletions(joined, budget):
                     deletes[variant].append(spec.index)
             if len(toks) >= 2:
-                self.multi[spec.index] = toks
                 for k, w in enumerate(toks):
-                    self.mark_words.setdefault(w, []).append((spec.index, k))
+                    self.beside.setdefault(w, {}).setdefault((k, len(toks)), {}).setdefault(
+                        (*toks[:k], *toks[k + 1 :]), []).append(spec.index)
         self.deletes = dict(deletes)
         for key, idx in keys.items():
             self.automaton.add_word(key, (len(key), tuple(idx)))
@@ -211,7 +211,7 @@ class MarkMatcher:
         self.exact_words = {k.strip() for k in keys if " " not in k.strip()}
         # a deletion index over the words of multi-word marks: a misspelled word finds its marks
         word_deletes: defaultdict[str, list[str]] = defaultdict(list)
-        for w in self.mark_words:
+        for w in self.beside:
             budget = _word_budget(len(w))
             if budget:
                 for variant in deletions(w, budget):
@@ -313,13 +313,12 @@ class MarkMatcher:
         # marks it may belong to; the window of the mark's length must match them in every other word
         for pos, word in enumerate(toks):
             for part, d in self._word_typos(word):
-                for i, k in self.mark_words[part]:
+                for (k, length), marks in self.beside[part].items():
                     start = pos - k
-                    parts = self.multi[i]
-                    if start < 0 or start + len(parts) > len(toks) or start in covered:
+                    if start < 0 or start + length > len(toks) or start in covered:
                         continue
-                    window = toks[start : start + len(parts)]
-                    if all(w == p for j, (w, p) in enumerate(zip(window, parts, strict=True)) if j != k):
+                    window = toks[start : start + length]
+                    for i in marks.get((*window[:k], *window[k + 1 :]), ()):
                         self._keep(best, MarkHit(i, TYPO, d, " ".join(window)))
 
     def specs_by_index(self, index: int) -> MarkSpec:

@@ -95,7 +95,9 @@ def _insert(conn: Connection, t: Table, df: pl.DataFrame, common: dict[str, Any]
         for i in range(0, len(rows), BATCH):
             conn.execute(insert(t), rows[i : i + BATCH])
         return
-    # SQLite: the values as the column types would bind them (dates and times as text, booleans as 0/1)
+    # SQLite: the values as the column types would bind them (dates and times as text, booleans as 0/1);
+    # a page cache that holds the indexes the rows land in at random (the default 2 MB rereads them)
+    conn.exec_driver_sql("PRAGMA cache_size = -262144")
     procs = {c.name: c.type._cached_bind_processor(conn.dialect) for c in t.columns}
     values: list[list[Any]] = [[new_id() for _ in range(data.height)]]
     for name in given:
