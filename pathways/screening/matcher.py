@@ -81,6 +81,10 @@ class MarkSpec:
     mark: str
 
 
+# what a word may misspell: ((mark index, edits), ...), ((word of a multi-word mark, edits), ...)
+WordHits = tuple[tuple[tuple[int, int], ...], tuple[tuple[str, int], ...]]
+
+
 @dataclass(frozen=True)
 class MarkHit:
     index: int
@@ -102,24 +106,18 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for written in text.split():
-        if not any(ch.isalpha() for ch in written):  # a style number or a quantity, not a disguised word
-            if written.strip(".,;:()[]-/"):
-                if run:
-                    out.extend(["".join(run)] if len(run) >= 3 else run)
-                    run = []
-                out.append("#")
+        subs = _FOLDED.get(written)
+        if subs is None:
+            subs = _fold_word(written)
+        if not subs:  # bare punctuation does not break a run of letters
             continue
-        subs = _fold_word(written)
-        if len(subs) >= 2 and all(len(s) == 1 for s in subs):
-            subs = ["".join(subs)]
-        for tok in subs:
-            if len(tok) == 1 and len(subs) == 1:
-                run.append(tok)
-                continue
-            if run:
-                out.extend(["".join(run)] if len(run) >= 3 else run)
-                run = []
-            out.append(tok)
+        if len(subs) == 1 and len(subs[0]) == 1 and subs[0] != "#":  # a single letter: maybe part of a run
+            run.append(subs[0])
+            continue
+        if run:
+            out.extend(["".join(run)] if len(run) >= 3 else run)
+            run = []
+        out.extend(subs)
     if run:
         out.extend(["".join(run)] if len(run) >= 3 else run)
     return out
@@ -133,16 +131,22 @@ def _plain(text: str) -> str:
     return _NOT_WORD.sub(" ", text.upper()).strip()
 
 
+# written word -> its folded words: [] for bare punctuation, ["#"] for a style number or a quantity
+# (never a disguised word), one word for letters joined by punctuation
 _FOLDED: dict[str, list[str]] = {}
 
 
 def _fold_word(written: str) -> list[str]:
-    cached = _FOLDED.get(written)
-    if cached is None:
-        if len(_FOLDED) > 200_000:
-            _FOLDED.clear()
-        cached = _FOLDED[written] = fold_tokens(written)
-    return cached
+    if len(_FOLDED) > 200_000:
+        _FOLDED.clear()
+    if not any(ch.isalpha() for ch in written):
+        subs = ["#"] if written.strip(".,;:()[]-/") else []
+    else:
+        subs = fold_tokens(written)
+        if len(subs) >= 2 and all(len(x) == 1 for x in subs):
+            subs = ["".join(subs)]
+    _FOLDED[written] = subs
+    return subs
 
 
 _ONE_BESIDE_LETTER = re.compile(r"(?<=[^\W\d_])[1|]|[1|](?=[^\W\d_])")
@@ -172,8 +176,7 @@ class MarkMatcher:
         # again while they grow (three times the build's own work)
         with gc_paused():
             self._compile(list(specs), frozenset(vocabulary))
-        self._typo_cache: dict[str, tuple[tuple[int, int], ...]] = {}
-        self._word_typo_cache: dict[str, tuple[tuple[str, int], ...]] = {}
+        self._word_cache: dict[str, WordHits] = {}
 
     def _compile(self, specs: list[MarkSpec], vocabulary: frozenset[str]) -> None:
         self.specs = specs
@@ -221,49 +224,41 @@ class MarkMatcher:
     def __len__(self) -> int:
         return len(self.folded)
 
-    def _typos(self, word: str) -> tuple[tuple[int, int], ...]:
-        cached = self._typo_cache.get(word)
+    def _word_hits(self, word: str) -> WordHits:
+        """What one description word may misspell: whole marks (index, edits) and words of multi-word
+        marks (word, edits). Worked out once a word, from one set of deletions."""
+        cached = self._word_cache.get(word)
         if cached is not None:
             return cached
-        found: dict[int, int] = {}
-        budget = typo_budget(len(word) + 1)
-        if budget and word not in self.exact_words and word not in self.vocabulary and not is_word(word):
-            for variant in deletions(word, budget):
+        plain = len(word) < 3 or word in self.vocabulary or is_word(word)
+        mark_depth = 0 if plain or len(word) < 4 or word in self.exact_words else typo_budget(len(word) + 1)
+        part_depth = 0 if plain else _word_budget(len(word) + 2)
+        variants = deletions(word, max(mark_depth, part_depth)) if mark_depth or part_depth else set()
+        marks: dict[int, int] = {}
+        parts: dict[str, int] = {}
+        for variant in variants:
+            dropped = len(word) - len(variant)
+            if dropped <= mark_depth:
                 for idx in self.deletes.get(variant, ()):
-                    if idx in found:
-                        continue
-                    target = self.folded[idx]
-                    allowed = typo_budget(len(target))
-                    if allowed and abs(len(target) - len(word)) <= allowed:
-                        d = OSA.distance(word, target, score_cutoff=allowed)
-                        if 0 < d <= allowed:
-                            found[idx] = d
-        result = tuple(sorted(found.items()))
-        if len(self._typo_cache) > 500_000:
-            self._typo_cache.clear()
-        self._typo_cache[word] = result
-        return result
-
-    def _word_typos(self, word: str) -> tuple[tuple[str, int], ...]:
-        """Words of multi-word marks that this description word misspells, with the edits."""
-        cached = self._word_typo_cache.get(word)
-        if cached is not None:
-            return cached
-        found: dict[str, int] = {}
-        if len(word) >= 3 and not is_word(word) and word not in self.vocabulary:
-            for variant in deletions(word, _word_budget(len(word) + 2)):
+                    if idx not in marks:
+                        target = self.folded[idx]
+                        allowed = typo_budget(len(target))
+                        if allowed and abs(len(target) - len(word)) <= allowed:
+                            d = OSA.distance(word, target, score_cutoff=allowed)
+                            if 0 < d <= allowed:
+                                marks[idx] = d
+            if dropped <= part_depth:
                 for part in self.word_deletes.get(variant, ()):
-                    if part in found:
-                        continue
-                    allowed = _word_budget(len(part))
-                    if abs(len(part) - len(word)) <= allowed:
-                        d = OSA.distance(word, part, score_cutoff=allowed)
-                        if 0 < d <= allowed:
-                            found[part] = d
-        result = tuple(sorted(found.items()))
-        if len(self._word_typo_cache) > 500_000:
-            self._word_typo_cache.clear()
-        self._word_typo_cache[word] = result
+                    if part not in parts:
+                        allowed = _word_budget(len(part))
+                        if abs(len(part) - len(word)) <= allowed:
+                            d = OSA.distance(word, part, score_cutoff=allowed)
+                            if 0 < d <= allowed:
+                                parts[part] = d
+        result = (tuple(sorted(marks.items())), tuple(sorted(parts.items())))
+        if len(self._word_cache) > 500_000:
+            self._word_cache.clear()
+        self._word_cache[word] = result
         return result
 
     def match(self, description: str | None) -> Match:
@@ -286,13 +281,13 @@ class MarkMatcher:
 
     def _scan(self, variant: str, description: str, best: dict[int, MarkHit]) -> None:
         toks = words(variant)
+        if not toks:
+            return
         text = " " + " ".join(toks) + " "
         covered: set[int] = set()  # positions of words that are a mark as written
-        raw = " " + _plain(description) + " "
-        if len(text) > 2:
-            spans = []
-            for end, (length, idx) in self.automaton.iter(text):
-                spans.append((end - length + 1, end, idx))
+        spans = [(end - length + 1, end, idx) for end, (length, idx) in self.automaton.iter(text)]
+        if spans:
+            raw = " " + _plain(description) + " "
             for start, end, idx in spans:
                 # a mark inside a longer mark found at the same place ("GRONELLA" in "LUNAR GRONELLA") is
                 # that longer mark, not a hit of its own
@@ -304,15 +299,16 @@ class MarkMatcher:
                 for i in idx:
                     kind = EXACT if self.plain_marks[i] in raw else DISGUISED
                     self._keep(best, MarkHit(i, kind, 0, shown))
-        for pos, word in enumerate(toks):
-            if pos in covered or len(word) < 4:
-                continue
-            for i, d in self._typos(word):
-                self._keep(best, MarkHit(i, TYPO, d, word))
+        cache = self._word_cache
+        found = [cache.get(w) or self._word_hits(w) for w in toks]
+        for pos, (word, (whole, _)) in enumerate(zip(toks, found, strict=True)):
+            if pos not in covered:
+                for i, d in whole:
+                    self._keep(best, MarkHit(i, TYPO, d, word))
         # a multi-word mark with one word misspelled ("NORTHERN KNIGTHS"): the misspelled word names the
         # marks it may belong to; the window of the mark's length must match them in every other word
-        for pos, word in enumerate(toks):
-            for part, d in self._word_typos(word):
+        for pos, (_, parts) in enumerate(found):
+            for part, d in parts:
                 for (k, length), marks in self.beside[part].items():
                     start = pos - k
                     if start < 0 or start + length > len(toks) or start in covered:
