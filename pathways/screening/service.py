@@ -71,6 +71,7 @@ class RunReport:
     out: Path | None
     engine: str
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    hits_seconds: float = 0.0  # from the start to the hits file written (the queue may still be filling)
 
     @property
     def summary(self) -> str:
@@ -183,7 +184,8 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
         queued_new = queue_job.result()
     timings["queue"] = time.perf_counter() - start - sum(timings.values())
     return RunReport(run_id, report, report.loaded, hits.num_rows, targeted, sampled, queued_new,
-                     time.perf_counter() - start, out, engine, {k: round(v, 2) for k, v in timings.items()})
+                     time.perf_counter() - start, out, engine, {k: round(v, 2) for k, v in timings.items()},
+                     finished.result())
 
 
 # The queue ---------------------------------------------------------------------------------------
