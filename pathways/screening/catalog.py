@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,30 +87,61 @@ class RecFacts:
         return min(same, key=lambda p: p.msrp) if same else None
 
 
+@dataclass(frozen=True)
+class MarkSet:
+    """What the matcher is compiled from: the marks in the catalog's order (a spec's index is its
+    recordation's) and the folded words that name goods. Read ahead of the rest of the catalog, so
+    workers compile the matcher and match descriptions while the catalog is still loading."""
+
+    specs: tuple[MarkSpec, ...]
+    vocabulary: frozenset[str]
+    digest: str
+
+
 @dataclass
 class Catalog:
     recs: list[RecFacts]
     version: int
+    marks: MarkSet
     digest: str = ""
     history: dict[str, tuple[int, str]] = field(default_factory=dict)  # party key -> (events, summary)
-
-    vocabulary: frozenset[str] = frozenset()  # folded words that name goods
-
-    def specs(self) -> list[MarkSpec]:
-        return [MarkSpec(r.index, r.record_number, r.registration_number, r.mark) for r in self.recs]
 
 
 RENEWAL_DAYS = 90  # the registry's window after expiry
 _MATCHERS: dict[str, MarkMatcher] = {}
+_SCREENED = (Status.ACTIVE, Status.EXPIRED)
 
 
-def matcher_for(catalog: Catalog) -> MarkMatcher:
-    """One compiled matcher per catalog digest per process (workers and Spark executors too)."""
-    m = _MATCHERS.get(catalog.digest)
+def matcher_for(marks: MarkSet) -> MarkMatcher:
+    """One compiled matcher per mark set per process (workers and Spark executors too)."""
+    m = _MATCHERS.get(marks.digest)
     if m is None:
         _MATCHERS.clear()
-        m = _MATCHERS[catalog.digest] = MarkMatcher(catalog.specs(), catalog.vocabulary)
+        m = _MATCHERS[marks.digest] = MarkMatcher(marks.specs, marks.vocabulary)
     return m
+
+
+def _mark_set(recs: Sequence[Any], product_names: Iterable[str]) -> MarkSet:
+    """``recs``: (record_number, registration_number, mark, classes_json, …) in record number order."""
+    specs = tuple(MarkSpec(i, r.record_number, r.registration_number, r.mark) for i, r in enumerate(recs))
+    vocab: set[str] = set()
+    for goods in {str(c.get("goods", "")) for r in recs for c in json.loads(r.classes_json or "[]")}:
+        vocab.update(words(goods))
+    for name in set(product_names):
+        vocab.update(words(name.lower()))
+    marked = {w for spec in specs for w in words(spec.mark)}
+    vocabulary = frozenset(w for w in vocab - marked if len(w) > 3)
+    body = json.dumps([[(m.record_number, m.registration_number, m.mark) for m in specs], sorted(vocabulary)])
+    return MarkSet(specs, vocabulary, hashlib.sha256(body.encode()).hexdigest())
+
+
+def load_marks(session: Session) -> MarkSet:
+    """The marks alone: two narrow queries, a fraction of the whole catalog's load."""
+    R = Recordation
+    with gc_paused():
+        recs = session.execute(select(R.record_number, R.registration_number, R.mark, R.classes_json)
+                               .where(R.status.in_(_SCREENED)).order_by(R.record_number)).all()
+        return _mark_set(recs, session.execute(select(RecordationProduct.name)).scalars())
 
 
 def catalog_version(session: Session) -> int:
@@ -128,7 +161,7 @@ def _load_catalog(session: Session, with_history: bool) -> Catalog:
     recs = session.execute(select(R.id, R.record_number, R.registration_number, R.mark, R.status, R.expires_on,
                                   R.class_tokens, R.classes_json, R.places_of_manufacture, R.authorized_json,
                                   R.gray_market, R.msrp_usd)
-                           .where(R.status.in_((Status.ACTIVE, Status.EXPIRED))).order_by(R.record_number)).all()
+                           .where(R.status.in_(_SCREENED)).order_by(R.record_number)).all()
     products: dict[str, list[Product]] = {}
     P = RecordationProduct
     for rid, name, msrp, hts in session.execute(select(P.recordation_id, P.name, P.msrp_usd, P.hts_code)):
@@ -148,14 +181,8 @@ def _load_catalog(session: Session, with_history: bool) -> Catalog:
     body = json.dumps([(f.record_number, f.mark, sorted(f.countries), f.makers, f.classes, f.gray_market, f.msrp,
                         [(p.name, p.msrp, p.hts) for p in f.products], str(f.in_force_until)) for f in facts],
                       sort_keys=True)
-    vocab: set[str] = set()
-    for goods in {str(c.get("goods", "")) for r in recs for c in json.loads(r.classes_json or "[]")}:
-        vocab.update(words(goods))
-    for name in {prod.name for plist in products.values() for prod in plist}:
-        vocab.update(words(name))
-    marks = {w for f in facts for w in words(f.mark)}
-    catalog = Catalog(facts, version, hashlib.sha256(body.encode()).hexdigest(),
-                      vocabulary=frozenset(w for w in vocab - marks if len(w) > 3))
+    marks = _mark_set(recs, (prod.name for plist in products.values() for prod in plist))
+    catalog = Catalog(facts, version, marks, hashlib.sha256(body.encode()).hexdigest())
     if with_history:
         catalog.history = {k: (h.events, h.summary + " (" + ", ".join(sorted(h.records)[:3]) + ")")
                            for k, h in all_history_keys(session).items()}

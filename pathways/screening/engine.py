@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pathways.core.errors import InvalidInput
-from pathways.screening.catalog import Catalog, matcher_for
+from pathways.screening.catalog import Catalog, MarkSet, matcher_for
 from pathways.screening.ingest import ChunkDone, ChunkTask, read_chunk
 from pathways.screening.matcher import dictionary, gc_paused
 from pathways.screening.reader import repeats
@@ -43,6 +43,18 @@ def _init(catalog: Catalog | None, rules: Rules) -> None:
         _STATE["catalog"] = catalog
 
 
+def _marks(marks_file: str) -> MarkSet:
+    """This worker's mark set (read from the file the pool hands it) and its compiled matcher."""
+    if _STATE.get("marks_file") != marks_file:
+        with gc_paused():
+            _STATE["marks"] = pickle.loads(Path(marks_file).read_bytes())
+        _STATE["marks_file"] = marks_file
+    marks = _STATE["marks"]
+    assert isinstance(marks, MarkSet)
+    matcher_for(marks)
+    return marks
+
+
 def _warm(catalog_file: str | None = None) -> tuple[Catalog, Rules]:
     """This worker's catalog (read from the file a pool hands its tasks) and compiled matcher."""
     if catalog_file and _STATE.get("catalog_file") != catalog_file:
@@ -53,16 +65,16 @@ def _warm(catalog_file: str | None = None) -> tuple[Catalog, Rules]:
     catalog, rules = _STATE["catalog"], _STATE["rules"]
     assert isinstance(catalog, Catalog) and isinstance(rules, Rules)
     if "warm" not in _STATE:
-        matcher_for(catalog)
+        matcher_for(catalog.marks)  # already compiled from the mark set, unless the marks changed meanwhile
         gc.freeze()  # the compiled matcher lives as long as the worker: no collector passes over it
         _STATE["warm"] = True
     return catalog, rules
 
 
-def _warm_up(catalog_file: str | None = None) -> None:
-    if catalog_file:
-        _warm(catalog_file)
-    else:  # while the catalog is read: the word list the matcher consults for every new word
+def _warm_up(marks_file: str | None = None) -> None:
+    if marks_file:
+        _marks(marks_file)
+    else:  # while the marks are read: the word list the matcher consults for every new word
         dictionary()
 
 
@@ -87,9 +99,10 @@ def _ingest_and_score(path: str, index: int, chunk_rows: int, store: str, repeat
     return done._replace(scored=_score(table, catalog_file, described))
 
 
-def _describe(keys: list[str], catalog_file: str) -> pa.Table:
-    catalog, rules = _warm(catalog_file)
-    return describe(keys, catalog, rules).to_arrow()
+def _describe(keys: list[str], marks_file: str) -> pa.Table:
+    rules = _STATE["rules"]
+    assert isinstance(rules, Rules)
+    return describe(keys, _marks(marks_file), rules).to_arrow()
 
 
 class EmbeddedPool:
@@ -97,10 +110,11 @@ class EmbeddedPool:
     so a run scores parts while the next ones are still being written; a chunk a worker ingests it
     also scores at once.
 
-    The workers start (and import) while this process reads the catalog; ``use(catalog)`` hands it to
-    them as a file. Before the chunks, ``describe`` has the workers match the file's distinct
-    descriptions, each a share of them, so no description is matched twice (matching is most of the
-    scoring's work)."""
+    The workers start (and import) while this process reads the marks; ``compile(marks)`` hands them
+    over as a file, and the workers compile the matcher while this process reads the file's distinct
+    descriptions (``describe``) and then the rest of the catalog. The workers match the descriptions,
+    each a share, ahead of the chunks, so no description is matched twice (matching is most of the
+    scoring's work); ``use(catalog)`` hands over the catalog and waits for the descriptions."""
 
     def __init__(self, rules: Rules, scratch: Path, workers: int | None = None) -> None:
         self.workers = workers or min(os.cpu_count() or 1, 4)
@@ -109,24 +123,33 @@ class EmbeddedPool:
         for _ in range(self.workers):
             self.pool.submit(_warm_up)
         self.scratch = scratch
+        self.marks_file = str(scratch.with_suffix(".marks"))
         self.catalog_file = str(scratch.with_suffix(".catalog"))
+        self.shares: list[Future[pa.Table]] = []
         self.described: str | None = None
         self.futures: dict[str, Future[tuple[pa.Table, pa.Table]]] = {}
         self.scored: dict[str, tuple[pa.Table, pa.Table]] = {}
 
-    def use(self, catalog: Catalog) -> None:
+    def compile(self, marks: MarkSet) -> None:
         self.scratch.parent.mkdir(parents=True, exist_ok=True)
+        Path(self.marks_file).write_bytes(pickle.dumps(marks, protocol=pickle.HIGHEST_PROTOCOL))
+        for _ in range(self.workers):
+            self.pool.submit(_warm_up, self.marks_file)
+
+    def use(self, catalog: Catalog) -> None:
         Path(self.catalog_file).write_bytes(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
-        for _ in range(self.workers):  # compile the matcher while this process reads the descriptions
-            self.pool.submit(_warm_up, self.catalog_file)
+        if self.shares:
+            described = pl.concat([cast(pl.DataFrame, pl.from_arrow(f.result())) for f in self.shares])
+            described.write_ipc(self.scratch, compression="uncompressed")
+            self.described = str(self.scratch)
 
     @property
     def chunk_task(self) -> ChunkTask:
         return functools.partial(_ingest_and_score, catalog_file=self.catalog_file, described=self.described)
 
     def describe(self, source: Path) -> dict[int, int] | None:
-        """Match the distinct descriptions of a Parquet manifest file ahead of its chunks; the file's
-        repeated line ids (``reader.repeats``) come back from the same read."""
+        """Have the workers match the distinct descriptions of a Parquet manifest file ahead of its
+        chunks; the file's repeated line ids (``reader.repeats``) come back from the same read."""
         try:
             columns = pl.scan_parquet(source).select(pl.col("line_id").cast(pl.String),
                                                      pl.col("description").cast(pl.String))
@@ -141,11 +164,8 @@ class EmbeddedPool:
         # one given every other description; several runs a worker keep the shares even
         keys = raw.select(match_key()).unique().get_column("description").sort()
         size = max(1, -(-keys.len() // (self.workers * DESCRIBE_RUNS)))
-        shares = [self.pool.submit(_describe, keys.slice(start, size).to_list(), self.catalog_file)
-                  for start in range(0, keys.len(), size) or [0]]
-        described = pl.concat([cast(pl.DataFrame, pl.from_arrow(f.result())) for f in shares])
-        described.write_ipc(self.scratch, compression="uncompressed")
-        self.described = str(self.scratch)
+        self.shares = [self.pool.submit(_describe, keys.slice(start, size).to_list(), self.marks_file)
+                       for start in range(0, keys.len(), size) or [0]]
         return repeated
 
     def on_part(self, part: Path, scored: tuple[pa.Table, pa.Table] | None) -> None:
@@ -171,6 +191,7 @@ class EmbeddedPool:
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
         Path(self.catalog_file).unlink(missing_ok=True)
+        Path(self.marks_file).unlink(missing_ok=True)
         self.scratch.unlink(missing_ok=True)
 
 

@@ -16,7 +16,7 @@ import polars as pl
 import pyarrow as pa
 from rapidfuzz import fuzz
 
-from pathways.screening.catalog import Catalog, RecFacts, core_name, matcher_for
+from pathways.screening.catalog import Catalog, MarkSet, RecFacts, core_name, matcher_for
 from pathways.screening.matcher import DISGUISED, EXACT, TYPO
 from pathways.screening.memo import Memo
 from pathways.screening.rules import Rules
@@ -71,10 +71,10 @@ _DESCRIPTION_SCHEMA = {"description": pl.String, "rec": pl.Int64, "desc_score": 
                        "desc_reasons": pl.String}
 
 
-def _match_descriptions(new: pl.DataFrame, catalog: Catalog, rules: Rules) -> pl.DataFrame:
+def _match_descriptions(new: pl.DataFrame, marks: MarkSet, rules: Rules) -> pl.DataFrame:
     """Rows for descriptions not seen before: the mark hit and the wording around it, scored and
     explained (the part of a line's score its description alone decides)."""
-    matcher = matcher_for(catalog)
+    matcher = matcher_for(marks)
     w = rules.w
     rows: dict[str, list[Any]] = {k: [] for k in _DESCRIPTION_SCHEMA}
     for desc in new.get_column("description").to_list():
@@ -86,7 +86,7 @@ def _match_descriptions(new: pl.DataFrame, catalog: Catalog, rules: Rules) -> pl
             continue
         imitation, compat = ", ".join(m.imitation), ", ".join(m.compatibility)
         for h in m.hits:
-            rec = catalog.recs[h.index]
+            rec = marks.specs[h.index]
             name = MARK_RULES[h.kind]
             if h.kind == EXACT:
                 why = f"mark {rec.mark} ({rec.record_number}) as recorded"
@@ -168,9 +168,10 @@ def _owner(catalog: Catalog, rules: Rules) -> str:
     return f"{catalog.digest}:{sorted(rules.weights.items())}"
 
 
-def describe(keys: list[str], catalog: Catalog, rules: Rules) -> pl.DataFrame:
-    """What these descriptions (as ``match_key`` makes them) match, as ``remember`` takes it."""
-    return _match_descriptions(pl.DataFrame({"description": keys}, schema={"description": pl.String}), catalog, rules)
+def describe(keys: list[str], marks: MarkSet, rules: Rules) -> pl.DataFrame:
+    """What these descriptions (as ``match_key`` makes them) match, as ``remember`` takes it: the marks
+    alone decide it, so it needs no more of the catalog."""
+    return _match_descriptions(pl.DataFrame({"description": keys}, schema={"description": pl.String}), marks, rules)
 
 
 def remember(described: pl.DataFrame, catalog: Catalog, rules: Rules) -> None:
@@ -183,7 +184,7 @@ def _mark_scores(df: pl.DataFrame, catalog: Catalog, rules: Rules) -> pl.DataFra
     """One row per line with a mark hit: its best recordation's score, rules and reasons."""
     owner = _owner(catalog, rules)
     _DESCRIPTIONS.reset(owner)
-    known = _DESCRIPTIONS.lookup(df, lambda new: _match_descriptions(new, catalog, rules))
+    known = _DESCRIPTIONS.lookup(df, lambda new: _match_descriptions(new, catalog.marks, rules))
     lh = df.join(known.filter(pl.col("rec").is_not_null()), on="description", how="inner")
     if lh.height == 0:
         return pl.DataFrame(schema=_NO_MARKS)

@@ -24,7 +24,7 @@ from pathways.core.ids import new_id
 from pathways.core.policy import Role, Viewer
 from pathways.identity import service as identity
 from pathways.screening import engine as engines
-from pathways.screening.catalog import Catalog, load_catalog
+from pathways.screening.catalog import Catalog, load_catalog, load_marks
 from pathways.screening.ingest import IngestReport, ingest_file, job_parts, store_root
 from pathways.screening.models import IngestJob, LineStatus, ScreeningRun, TargetedLine
 from pathways.screening.reader import file_format
@@ -131,12 +131,14 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
     pool = engines.EmbeddedPool(rules, store_root().parent / f".run-{new_id()}") if engine == "embedded" else None
     try:
         with unit_of_work(viewer, readonly=True) as session:
+            if pool is not None:  # its workers compile the marks and match the descriptions meanwhile
+                pool.compile(load_marks(session))
+                if file_format(path) == "parquet":
+                    kwargs["repeated"] = pool.describe(path)
             catalog = load_catalog(session)
         timings: dict[str, float] = {"catalog": time.perf_counter() - start}
-        if pool is not None:  # its workers match the descriptions, then ingest and score each chunk in one pass
+        if pool is not None:  # then they ingest and score each chunk in one pass
             pool.use(catalog)
-            if file_format(path) == "parquet":
-                kwargs["repeated"] = pool.describe(path)
             kwargs.update(on_part=pool.on_part, executor=pool.pool, chunk_task=pool.chunk_task)
             timings["descriptions"] = time.perf_counter() - start - sum(timings.values())
         report = ingest_file(viewer, path, mentions=mentions, rejects_path=rejects_path,
