@@ -124,6 +124,7 @@ class EmbeddedPool:
             self.pool.submit(_warm_up)
         self.scratch = scratch
         self.marks_file = str(scratch.with_suffix(".marks"))
+        self.marks_digest = ""
         self.catalog_file = str(scratch.with_suffix(".catalog"))
         self.shares: list[Future[pa.Table]] = []
         self.described: str | None = None
@@ -131,6 +132,7 @@ class EmbeddedPool:
         self.scored: dict[str, tuple[pa.Table, pa.Table]] = {}
 
     def compile(self, marks: MarkSet) -> None:
+        self.marks_digest = marks.digest
         self.scratch.parent.mkdir(parents=True, exist_ok=True)
         Path(self.marks_file).write_bytes(pickle.dumps(marks, protocol=pickle.HIGHEST_PROTOCOL))
         for _ in range(self.workers):
@@ -138,7 +140,8 @@ class EmbeddedPool:
 
     def use(self, catalog: Catalog) -> None:
         Path(self.catalog_file).write_bytes(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
-        if self.shares:
+        if self.shares and catalog.marks.digest == self.marks_digest:  # else a recordation changed meanwhile:
+            # the descriptions are matched again, chunk by chunk, against the catalog's own marks
             described = pl.concat([cast(pl.DataFrame, pl.from_arrow(f.result())) for f in self.shares])
             described.write_ipc(self.scratch, compression="uncompressed")
             self.described = str(self.scratch)

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from pathways.core.policy import Role
 from pathways.screening import service
-from pathways.screening.catalog import load_catalog
+from pathways.screening.catalog import MarkSet, load_catalog, load_marks
 from pathways.screening.ingest import job_parts
+from pathways.screening.matcher import MarkSpec
 from pathways.screening.models import IngestJob, LineStatus, TargetedLine
 from pathways.screening.rules import load_rules
 from pathways.store.session import unit_of_work
@@ -71,3 +72,20 @@ def test_a_run_rejects_a_line_id_repeated_in_another_chunk(sworld: ScreeningWorl
     assert (report.ingest.loaded, report.ingest.rejected) == (900, 1)
     rejects = (tmp_path / "twice.parquet.rejects.csv").read_text().splitlines()
     assert rejects[1].startswith("901,line_id repeated in the file (first at row 6),")
+
+
+def test_marks_changed_before_the_catalog_loads_never_give_a_wrong_match(
+        sworld: ScreeningWorld, first_run: tuple[service.RunReport, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers match descriptions against the marks read ahead of the catalog; if a recordation
+    changed in between (here: the marks in another order), those matches are dropped, not applied."""
+    _, first_out = first_run
+    with unit_of_work(sworld.viewer, readonly=True) as session:
+        marks = load_marks(session)
+    shuffled = tuple(MarkSpec(i, m.record_number, m.registration_number, m.mark)
+                     for i, m in enumerate(reversed(marks.specs)))
+    stale = MarkSet(shuffled, marks.vocabulary, "a recordation changed")
+    monkeypatch.setattr(service, "load_marks", lambda session: stale)
+    out = tmp_path / "hits.parquet"
+    service.run_file(sworld.viewer, sworld.lines, out=out, mentions=False)
+    assert pl.read_parquet(out).equals(pl.read_parquet(first_out))
