@@ -96,7 +96,9 @@ def _party_address() -> ComparisonCreator:
 
 
 def _person(tf: bool) -> list[ComparisonCreator]:
-    swapped = "name_key_l = name_key_r"
+    # The order-free key leaves initials out, so "R. Johnson" and "D. Johnson" share it: only names whose
+    # given names are both written out can be the same words in another order.
+    swapped = "name_key_l = name_key_r AND length(first_n_l) > 1 AND length(first_n_r) > 1"
     return [
         _levels("given_name", _null("first_n", "given name"), _exact("first_n", "same given name", tf=tf),
                 _sql(swapped, "same name words in another order"),
@@ -107,6 +109,8 @@ def _person(tf: bool) -> list[ComparisonCreator]:
                 _else("different middle initial")),
         _levels("family_name", _null("last_n", "family name"), _exact("last_n", "same family name", tf=tf),
                 _sql(swapped, "same name words in another order"), _jw("last_n", 0.92, "family name"),
+                # a typo in a short family name (Ali / Qli) leaves Jaro-Winkler low but one letter apart
+                _edits("last_n", 1, "family name one letter apart"),
                 _sql("last_sound_l = last_sound_r", "family name sounds the same"),
                 _jw("last_n", 0.8, "family name"), _else("different family name")),
         _levels("dob", _null("dob_n", "date of birth"), _exact("dob_n", "same date of birth", u=1e-4),
@@ -141,6 +145,18 @@ def _address(tf: bool) -> list[ComparisonCreator]:
 
 
 _COMPARISONS = {"person": _person, "organization": _organization, "address": _address}
+
+# The levels at which two names are the same name, written alike or with a slip: only such pairs may be
+# joined by the company they keep (``company``). Members of one ring keep the same company and often share
+# a phone or an address; it is the agreeing name that makes them one person.
+NAMES_AGREE: dict[str, dict[str, frozenset[str]]] = {
+    "person": {"given_name": frozenset({"same given name", "same name words in another order",
+                                        "given name Jaro-Winkler ≥ 0.9"}),
+               "family_name": frozenset({"same family name", "same name words in another order",
+                                         "family name Jaro-Winkler ≥ 0.92", "family name one letter apart"})},
+    "organization": {"name": frozenset({"same name", "name one letter apart", "name two letters apart",
+                                        "name Jaro-Winkler ≥ 0.9"})},
+}
 
 
 def settings_for(kind: str, link_only: bool = False, term_frequencies: bool = True) -> SettingsCreator:

@@ -55,6 +55,12 @@ def fields_of(model: dict[str, Any]) -> list[Field]:
     return out
 
 
+def at_levels(model: dict[str, Any], field: str, labels: frozenset[str]) -> pl.Expr:
+    """True where the pair's level of ``field`` is one of ``labels`` (false where a side is missing)."""
+    gammas = [lv.gamma for f in fields_of(model) if f.name == field for lv in f.levels if lv.label in labels]
+    return pl.col(f"gamma_{field}").is_in(gammas) if gammas else pl.lit(False)
+
+
 def _signed(weight: pl.Expr) -> pl.Expr:
     sign = pl.when(weight >= 0).then(pl.lit("+")).otherwise(pl.lit("−"))
     return pl.concat_str([sign, weight.abs().round(1).cast(pl.String)])

@@ -35,6 +35,14 @@ FEATURE_COLUMNS = ("entity_kind", "name_n", "name_key", "first_n", "middle_n", "
                    "dob_n", "phone_n",
                    "email_n", "identifier_n", "country_n", "street_n", "house_n", "unit_n", "city_n", "postcode_n")
 _PERSONISH = re.compile(r"^[^\d@/&]+$")
+# What a record may say besides a name. A record without any of these is a bare name: its identical
+# copies in other records need not be the same party (see ``linkage._representatives``).
+BESIDES_NAME = ("dob_n", "phone_n", "email_n", "identifier_n", "country_n", "street_n", "city_n", "postcode_n")
+
+
+def bare_name(row: dict[str, Any]) -> bool:
+    """A featured record that says nothing but a name."""
+    return not any(row.get(c) for c in BESIDES_NAME)
 
 
 def _unique_map(df: pl.DataFrame, keys: Sequence[str], fn: Callable[..., tuple[Any, ...]],

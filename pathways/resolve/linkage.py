@@ -25,10 +25,11 @@ from splink.internals.exceptions import EMTrainingException, SplinkException
 from pathways.core.errors import InvalidInput
 from pathways.resolve.blocking import DETERMINISTIC_RULES, TRAINING_RULES
 from pathways.resolve.clusters import cluster
-from pathways.resolve.comparisons import KINDS, settings_for
+from pathways.resolve.company import company_evidence, with_company
+from pathways.resolve.comparisons import KINDS, NAMES_AGREE, settings_for
 from pathways.resolve.engines import ENGINES, db_api
-from pathways.resolve.explain import explain
-from pathways.resolve.features import FEATURE_COLUMNS, features
+from pathways.resolve.explain import at_levels, explain
+from pathways.resolve.features import BESIDES_NAME, FEATURE_COLUMNS, features
 from pathways.resolve.records import SCHEMA
 
 MODEL_VERSION = 1
@@ -50,6 +51,9 @@ class LinkSettings:
     max_pairs_training: int = 2_000_000
     address_cap: int = 20  # an address written with this many different names or more carries no weight
     seed: int = 7
+    # Pairs down to this probability are scored and may still join on the company their parties keep in
+    # their records (``company``); only those at or above the review band are returned.
+    company_floor: float = 0.001
 
 
 @dataclass
@@ -91,6 +95,9 @@ def _check(records: pa.Table, other: pa.Table | None, settings: LinkSettings) ->
 def _featured(table: pa.Table) -> pl.DataFrame:
     if all(c in table.column_names for c in FEATURE_COLUMNS):
         df = pl.from_arrow(table)
+        assert isinstance(df, pl.DataFrame)
+        if "record" not in df.columns:
+            df = df.with_columns(pl.lit(None, pl.String).alias("record"))
     else:
         full = table
         for name in SCHEMA.names:
@@ -114,9 +121,14 @@ def _mark_common_addresses(df: pl.DataFrame, cap: int, known: set[str]) -> tuple
 
 
 def _representatives(df: pl.DataFrame) -> pl.DataFrame:
-    """``rep``: the smallest id among the records identical to this one (same kind, dataset, fields)."""
-    keys = ["entity_kind", "_dataset", *MATCH_COLUMNS]
-    return df.with_columns(pl.col("id").min().over(keys, mapping_strategy="group_to_rows").alias("rep"))
+    """``rep``: the smallest id among the records identical to this one (same kind, dataset, fields).
+
+    A record with nothing but a name stands only for the copies in its own source record: "Steven Kim"
+    named alone in ten tips may be ten different Steven Kims, told apart by the company they keep."""
+    bare = pl.all_horizontal([pl.col(c).is_null() for c in BESIDES_NAME])
+    df = df.with_columns(pl.when(bare).then(pl.col("record")).otherwise(pl.lit(None, pl.String)).alias("_own"))
+    keys = ["entity_kind", "_dataset", "_own", *MATCH_COLUMNS]
+    return df.with_columns(pl.col("id").min().over(keys, mapping_strategy="group_to_rows").alias("rep")).drop("_own")
 
 
 def _finite(model: Any) -> bool:
@@ -233,7 +245,8 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
         assert isinstance(every_frame, pl.DataFrame)
         candidates = every_frame.with_columns(pl.col("id_l", "id_r").cast(pl.String).str.replace(r"^.*-__-", ""))
     t = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=settings.review_band[0])
+    floor = min(settings.review_band[0], settings.company_floor)
+    predictions = linker.inference.predict(threshold_match_probability=floor)
     frame = pl.from_arrow(predictions.as_pyarrow_table())
     assert isinstance(frame, pl.DataFrame)
     stats["predict_seconds"] = time.perf_counter() - t
@@ -242,7 +255,10 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
     pairs = frame.select(
         pl.min_horizontal("id_l", "id_r").alias("id_l"), pl.max_horizontal("id_l", "id_r").alias("id_r"),
         pl.lit(kind).alias("kind"), pl.col("match_probability").cast(pl.Float64).alias("probability"),
-        pl.col("match_weight").cast(pl.Float64), explain(frame, model).alias("explanation"))
+        pl.col("match_weight").cast(pl.Float64), explain(frame, model).alias("explanation"),
+        pl.all_horizontal([pl.lit(True), *[at_levels(model, field, labels) for field, labels
+                                           in NAMES_AGREE.get(kind, {}).items()]]).alias("names_agree")
+        if kind in NAMES_AGREE else pl.lit(False).alias("names_agree"))
     stats["explain_seconds"] = time.perf_counter() - t
     saved_out = saved or {"version": MODEL_VERSION, "splink": model, "tf": _tf_tables(linker, model),
                           "fingerprint": hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()}
@@ -292,7 +308,7 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
     df = pl.concat(frames, how="vertical_relaxed")
     known = {a for m in (models or {}).values() for a in m.get("common_addresses", [])}
     df, common = _mark_common_addresses(df, settings.address_cap, known)
-    df = _representatives(df).select("id", "rep", "entity_kind", "_dataset", *MATCH_COLUMNS)
+    df = _representatives(df).select("id", "rep", "record", "entity_kind", "_dataset", *MATCH_COLUMNS)
     del frames
     stats["features_seconds"] = time.perf_counter() - t
     stats["representatives"] = int(df["rep"].n_unique())
@@ -321,6 +337,7 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
     stage("clustering")
     empty = pl.from_arrow(PAIR_SCHEMA.empty_table())
     assert isinstance(empty, pl.DataFrame)
+    empty = empty.with_columns(pl.lit(False).alias("names_agree"))
     pairs = pl.concat(pair_frames) if pair_frames else empty
     pairs = pairs.sort(["id_l", "id_r"])
     conflicts: list[tuple[str, str]] = []
@@ -330,6 +347,16 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
             conflicts.extend(found.iter_rows())
             stats[kind]["conflicting_pairs"] = found.height
     clusters = _clusters(df.select("id", "rep"), pairs, settings.threshold, list(same), list(not_same), conflicts)
+    if df["record"].null_count() < df.height and other is None:
+        first = pl.from_arrow(clusters)
+        assert isinstance(first, pl.DataFrame)
+        evidence = company_evidence(df.select("id", "record").join(first, on="id"), pairs, settings.company_floor)
+        stats["company_pairs"] = evidence.height
+        if evidence.height:
+            pairs = with_company(pairs, evidence)
+            clusters = _clusters(df.select("id", "rep"), pairs, settings.threshold, list(same), list(not_same),
+                                 conflicts)
+    pairs = pairs.filter(pl.col("probability") >= settings.review_band[0]).drop("names_agree")
     stats["cluster_seconds"] = time.perf_counter() - t
     stats["scored_pairs"] = sum(stats[k]["scored_pairs"] for k in out_models)
     stats["pairs_kept"] = pairs.height

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from pathways.core.policy import Viewer, system_viewer
 from pathways.identity.service import agency_id
 from pathways.resolve.entity_models import Entity, EntityEvent, EntityKey, EntityMatch, ReviewPair, Verdict
-from pathways.resolve.features import FEATURE_COLUMNS, features
+from pathways.resolve.features import FEATURE_COLUMNS, bare_name, features
 from pathways.resolve.incremental import ScoredPair, candidate_keys, score_candidates
 from pathways.resolve.models import Mention
 from pathways.resolve.party_records import records_for
@@ -46,9 +46,12 @@ class Placement:
 
 def _copies(record: dict[str, Any], candidates: list[dict[str, Any]]) -> list[ScoredPair]:
     """Candidates written the same way as the record once normalized: a full run scores such copies
-    once and puts them together (see ``linkage``), so placement does the same."""
+    once and puts them together (see ``linkage``), so placement does the same. A bare name is no copy of
+    another record's bare name: a full run tells those apart by the company they keep."""
     table = features(pa.Table.from_pylist([record, *candidates], schema=SCHEMA))
     rows = table.select(["id", *FEATURE_COLUMNS]).to_pylist()
+    if bare_name(rows[0]):
+        return []
     mine = tuple(rows[0][c] for c in FEATURE_COLUMNS)
     return [ScoredPair(record["id"], r["id"], 1.0, 0.0, "written the same way as another mention (name and "
                        "identifiers identical)") for r in rows[1:] if tuple(r[c] for c in FEATURE_COLUMNS) == mine]

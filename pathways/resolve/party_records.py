@@ -68,6 +68,9 @@ def build(frame: pl.DataFrame) -> tuple[pa.Table, dict[str, list[str]], dict[str
     # Sources record every named party as an organization or a person by their field alone (a manifest's
     # importer may be a person); the kind is left to the resolver's own inference from the name.
     records = parties.join(wide, on=key, how="left").rename({"value": "name"}).drop("kind")
+    # the parties of one source record keep each other's company (see ``company``)
+    records = records.with_columns(pl.concat_str([pl.col("record_type"), pl.col("record_id")], separator=":")
+                                   .alias("record"))
     for c in RECORD_COLUMNS:
         if c not in records.columns:
             records = records.with_columns(pl.lit(None, dtype=pl.String).alias(c))

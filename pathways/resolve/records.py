@@ -17,8 +17,10 @@ from pathways.core.errors import InvalidInput
 from pathways.core.imports import Reject
 from pathways.resolve.normalize import normalize_date
 
+# ``record``: the source record the party was named in (a tip, a manifest line); parties named in one record
+# are each other's company (see ``company``).
 COLUMNS = ("id", "kind", "name", "first_name", "last_name", "dob", "address", "city", "state", "postcode",
-           "country", "phone", "email", "identifier", "source")
+           "country", "phone", "email", "identifier", "source", "record")
 SCHEMA = pa.schema([pa.field(c, pa.string(), nullable=c != "id") for c in COLUMNS])
 KINDS = {"person": "person", "individual": "person", "organization": "organization",
          "organisation": "organization", "company": "organization", "org": "organization", "address": "address"}
@@ -51,7 +53,7 @@ def _check(values: dict[str, str | None]) -> str | None:
     dob = values.get("dob")
     if dob and normalize_date(dob) is None:
         return f"dob {dob!r} is not a date"
-    if not any(values.get(c) for c in COLUMNS if c not in ("id", "kind", "source")):
+    if not any(values.get(c) for c in COLUMNS if c not in ("id", "kind", "source", "record")):
         return "the row has an id and nothing to match on"
     return None
 

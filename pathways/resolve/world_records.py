@@ -34,6 +34,7 @@ def _tips(world: Path, truth: pl.DataFrame) -> pl.DataFrame:
                                                           "address")})
     df = df.join(truth.filter(pl.col("source") == "tips.jsonl"), on=["record_id", "field"], how="inner")
     return df.with_columns(pl.lit("person").alias("kind"), pl.lit("tips").alias("source"),
+                           pl.concat_str([pl.lit("T:"), pl.col("record_id")]).alias("record"),
                            pl.concat_str([pl.lit("T:"), pl.col("record_id"), pl.lit(":"), pl.col("field")]).alias("id"))
 
 
@@ -45,6 +46,7 @@ def _seizures(world: Path, truth: pl.DataFrame) -> pl.DataFrame:
                        pl.col(f"{f}_address").alias("address")) for f in ("importer", "shipper")]
     df = pl.concat(parts).join(truth.filter(pl.col("source") == "seizures.csv"), on=["record_id", "field"])
     return df.with_columns(pl.lit("seizures").alias("source"),
+                           pl.concat_str([pl.lit("S:"), pl.col("record_id")]).alias("record"),
                            pl.concat_str([pl.lit("S:"), pl.col("record_id"), pl.lit(":"), pl.col("field")]).alias("id"))
 
 
@@ -66,7 +68,8 @@ def _manifests(world: Path, lines: int) -> pl.DataFrame:
     truth = scan_truth.join(df.lazy().select(pl.col("line_id").alias("record_id")), on="record_id").collect()
     out = mentions.join(truth.select("record_id", "field", "party_id"), on=["record_id", "field"])
     record_id = pl.concat_str([pl.lit("M:"), pl.col("record_id"), pl.lit(":"), pl.col("field")])
-    return out.with_columns(pl.lit("manifests").alias("source"), record_id.alias("id"))
+    return out.with_columns(pl.lit("manifests").alias("source"), record_id.alias("id"),
+                            pl.concat_str([pl.lit("M:"), pl.col("record_id")]).alias("record"))
 
 
 def world_records(world: Path, size: int) -> tuple[pa.Table, pl.DataFrame]:
