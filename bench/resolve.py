@@ -26,8 +26,8 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pathways.resolve.evaluation import bcubed, blocking_recall, pairwise  # noqa: E402
-from pathways.resolve.features import features  # noqa: E402
+from pathways.resolve.evaluation import bcubed, blocking_recall, indistinguishable, pairwise  # noqa: E402
+from pathways.resolve.features import FEATURE_COLUMNS, features  # noqa: E402
 from pathways.resolve.incremental import candidate_keys, score_candidates  # noqa: E402
 from pathways.resolve.linkage import LinkSettings, link  # noqa: E402
 from pathways.resolve.world_records import world_records  # noqa: E402
@@ -68,7 +68,8 @@ def baseline(records: object, truth: pl.DataFrame) -> dict[str, object]:
     key = pl.concat_str([pl.col("entity_kind"), pl.col("name_key").fill_null(pl.col("id"))], separator="|")
     clusters = featured.select("id", key.alias("cluster_id"))
     seconds = time.perf_counter() - t
-    return {"seconds": round(seconds, 2), **quality(clusters.join(truth, on="id"))}
+    alike = indistinguishable(featured.join(truth, on="id"), list(FEATURE_COLUMNS))
+    return {"seconds": round(seconds, 2), **quality(clusters.join(truth, on="id")), "indistinguishable": alike}
 
 
 def incremental_timing(linkage_models: dict, records: pl.DataFrame) -> dict[str, float]:
@@ -117,6 +118,7 @@ def main() -> None:
     members = reps.join(truth.select("id", "party_id"), on="id")
     kept = blocking_recall(members, candidates)
     base = baseline(records, truth)
+    alike = base.pop("indistinguishable")
     sweep = threshold_sweep(linkage, truth)
     timing = incremental_timing(linkage.models, pl.from_arrow(records))  # type: ignore[arg-type]
     per_kind = {k: stats[k] for k in ("person", "organization", "address") if k in stats}
@@ -133,11 +135,14 @@ def main() -> None:
         "scored_pairs_per_second_blocking_and_predict": round(
             stats["scored_pairs"] / (predict_seconds + blocking_seconds)) if predict_seconds else None,
         "pairs_kept": stats["pairs_kept"], "review_pairs": stats["review_pairs"],
+        "pairs_joined_by_company": stats.get("company_pairs", 0),
         "review_pairs_per_10k_records": round(stats["review_pairs"] / records.num_rows * 10_000, 1),
         "clusters": stats["clusters"], "true_parties": truth["party_id"].n_unique(),
-        "blocking_recall": kept, "quality": result_quality, "f1_by_threshold": sweep, "baseline_exact_key": base,
+        "blocking_recall": kept, "indistinguishable_records": alike, "quality": result_quality,
+        "f1_by_threshold": sweep, "baseline_exact_key": base,
         "incremental": timing, "stage_seconds": {
             "features": round(stats["features_seconds"], 1), "cluster": round(stats["cluster_seconds"], 1),
+            "company": round(stats.get("company_seconds", 0.0), 1),
             **{f"{k}_{s}": round(v, 1) for k, d in per_kind.items() for s, v in
                [*d.get("timings", {}).items(), ("blocking", d["blocking_seconds"]), ("predict", d["predict_seconds"]),
                 ("explain", d["explain_seconds"])]

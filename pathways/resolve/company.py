@@ -45,23 +45,23 @@ def _m(edges: pl.DataFrame, kept: pl.DataFrame) -> float:
     per_cluster = edges.group_by("c").agg(pl.col("record").n_unique().alias("records"))
     shared = (edges.join(kept, on=["c", "z"]).join(per_cluster, on="c").filter(pl.col("records") >= 2)
               .group_by("c", "record").agg((pl.col("n_rec") >= 2).any().alias("shares")))
-    return float(shared["shares"].mean() or 0.0) if shared.height else 0.0
+    return float(shared["shares"].cast(pl.Float64).mean() or 0.0) if shared.height else 0.0  # type: ignore[arg-type]
 
 
-def company_evidence(members: pl.DataFrame, pairs: pl.DataFrame, floor: float) -> pl.DataFrame:
+def company_evidence(members: pl.DataFrame, pairs: pl.DataFrame, floor: float) -> tuple[pl.DataFrame, float]:
     """``members``: id, record, cluster_id (the first clustering); ``pairs``: id_l, id_r, probability,
     names_agree (the names are the same name, see ``comparisons.NAMES_AGREE``).
 
     Returns id_l, id_r, company_weight (log2 of the Bayes factor, > 0) for the pairs with agreeing names at
-    or above ``floor`` whose clusters differ and keep the same company in other records."""
+    or above ``floor`` whose clusters differ and keep the same company in other records; and ``m``."""
     empty = pl.DataFrame(schema={"id_l": pl.String, "id_r": pl.String, "company_weight": pl.Float64})
     edges = _edges(members)
     if edges.is_empty():
-        return empty
+        return empty, 0.0
     kept = _kept(edges)
     m = _m(edges, kept)
     if m <= 0:
-        return empty
+        return empty, m
     degree = kept.group_by("z").agg(pl.col("c").n_unique().alias("deg"))
     with_company = kept["c"].n_unique()
     cluster_of = members.select("id", "cluster_id")
@@ -70,7 +70,7 @@ def company_evidence(members: pl.DataFrame, pairs: pl.DataFrame, floor: float) -
             .join(cluster_of.rename({"id": "id_r", "cluster_id": "c_r"}), on="id_r")
             .filter(pl.col("c_l") != pl.col("c_r")))
     if weak.is_empty():
-        return empty
+        return empty, m
     clusters = weak.select("c_l", "c_r").unique()
     # Expand the side with fewer neighbours and look the other side up: a cluster named beside thousands
     # is never expanded against each of its weak partners.
@@ -90,7 +90,7 @@ def company_evidence(members: pl.DataFrame, pairs: pl.DataFrame, floor: float) -
     weight = (pl.lit(m * with_company) / pl.col("deg")).log(2)
     scored = shared.with_columns(weight.alias("company_weight")).filter(pl.col("company_weight") > 0)
     out = weak.join(scored.select("c_l", "c_r", "company_weight"), on=["c_l", "c_r"])
-    return out.select("id_l", "id_r", pl.col("company_weight").cast(pl.Float64))
+    return out.select("id_l", "id_r", pl.col("company_weight").cast(pl.Float64)), m
 
 
 def with_company(pairs: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:

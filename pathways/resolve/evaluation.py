@@ -58,3 +58,20 @@ def blocking_recall(members: pl.DataFrame, candidates: pl.DataFrame) -> dict[str
     return {"records": round(kept_all / true_all, 4) if true_all else 1.0,
             "distinct_records": round(distinct_kept / distinct_true, 4) if distinct_true else 1.0,
             "true_pairs": int(true_all), "distinct_true_pairs": int(distinct_true)}
+
+
+def indistinguishable(featured: pl.DataFrame, columns: list[str]) -> dict[str, Any]:
+    """``featured``: id, party_id, true_kind and the normalized ``columns``. Records written exactly like a
+    record of another true party (every normalized field the same: a bare "Steven Kim" in two tips about
+    two Steven Kims) cannot be told apart by anything they say; only the company they keep can. Their count
+    and the share of each kind's true pairs they take part in."""
+    key = pl.concat_str([pl.col(c).fill_null("\x00") for c in columns], separator="\x01")
+    marked = featured.with_columns((pl.col("party_id").n_unique().over(key) > 1).alias("_shared"))
+    out: dict[str, Any] = {"records": int(marked["_shared"].sum())}
+    for kind in ("person", "organization"):
+        per_party = (marked.filter(pl.col("true_kind") == kind).group_by("party_id")
+                     .agg(pl.len().alias("n"), pl.col("_shared").sum().alias("k")))
+        true = per_party.select(_pairs(pl.col("n"))).item()
+        clear = per_party.select(_pairs(pl.col("n") - pl.col("k"))).item()
+        out[f"share_of_true_pairs_{kind}"] = round(1 - clear / true, 4) if true else 0.0
+    return out

@@ -348,10 +348,14 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
             stats[kind]["conflicting_pairs"] = found.height
     clusters = _clusters(df.select("id", "rep"), pairs, settings.threshold, list(same), list(not_same), conflicts)
     if df["record"].null_count() < df.height and other is None:
+        stage("weighing the company parties keep")
+        started_company = time.perf_counter()
         first = pl.from_arrow(clusters)
         assert isinstance(first, pl.DataFrame)
-        evidence = company_evidence(df.select("id", "record").join(first, on="id"), pairs, settings.company_floor)
+        evidence, stats["company_m"] = company_evidence(df.select("id", "record").join(first, on="id"), pairs,
+                                                        settings.company_floor)
         stats["company_pairs"] = evidence.height
+        stats["company_seconds"] = time.perf_counter() - started_company
         if evidence.height:
             pairs = with_company(pairs, evidence)
             clusters = _clusters(df.select("id", "rep"), pairs, settings.threshold, list(same), list(not_same),
