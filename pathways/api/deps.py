@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import anyio
+import anyio.to_thread
+from anyio.lowlevel import RunVar
 from fastapi import Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +19,7 @@ from pathways.identity import service as identity
 from pathways.identity.models import WebSession
 from pathways.store.audit import bind_viewer
 from pathways.store.engine import session_factory
+from pathways.store.session import unit_of_work
 
 SESSION_COOKIE = "pw_session"
 CSRF_HEADER = "x-csrf-token"
@@ -30,26 +35,79 @@ async def db(request: Request) -> AsyncIterator[Session]:
 
     Cookie-authenticated writes must carry the session's CSRF token, as the ``X-CSRF-Token`` header
     (HTMX, scripts) or the ``csrf_token`` form field (plain forms).
+
+    A transaction that holds the database's write lock (SQLite) or the audit chain's head (PostgreSQL)
+    must never wait for a thread of the shared pool, or every pool thread can end up waiting for that
+    lock while its holder waits for a thread. So the caller is resolved in a unit of work of its own,
+    begun and committed in one thread; the request's transaction begins in the route's thread; it ends
+    (commit or rollback, then close) in one call that does not take a pool thread; and at most half
+    of the pool's threads serve requests inside a transaction (``transaction_slot``), so a holder
+    always finds one for the route's response (ADR 0016).
     """
     submitted = request.headers.get(CSRF_HEADER)
     if request.method not in SAFE_METHODS and submitted is None and _is_form(request):
         field = (await request.form()).get("csrf_token")
         submitted = field if isinstance(field, str) else None
-    session = session_factory()()
-    try:
-        viewer, web = await run_in_threadpool(resolve_viewer, session, request)
+    async with transaction_slot():
+        viewer, web = await run_in_threadpool(caller, request)
         if web is not None and request.method not in SAFE_METHODS:
             check_csrf(web, submitted)
-        bind_viewer(session, viewer)
         request.state.viewer = viewer
         request.state.web_session = web
-        yield session
-        await run_in_threadpool(session.commit)
-    except BaseException:
-        await run_in_threadpool(session.rollback)
-        raise
-    finally:
-        await run_in_threadpool(session.close)
+        session = session_factory()()
+        bind_viewer(session, viewer)
+        try:
+            yield session
+        except BaseException:
+            await _end(session, commit=False)
+            raise
+        await _end(session, commit=True)
+
+
+_SLOTS: RunVar[anyio.Semaphore] = RunVar("pathways_transaction_slots")
+
+
+@asynccontextmanager
+async def transaction_slot() -> AsyncIterator[None]:
+    """A place among the requests that may hold a transaction at once in this process: half the
+    threads of the pool, so the other half stay free for the hops (response serialization) that a
+    request makes while its transaction is open. Waiting takes no thread."""
+    try:
+        slots = _SLOTS.get()
+    except LookupError:
+        slots = anyio.Semaphore(max(1, int(anyio.to_thread.current_default_thread_limiter().total_tokens) // 2))
+        _SLOTS.set(slots)
+    async with slots:
+        yield
+
+
+async def _end(session: Session, *, commit: bool) -> None:
+    """Commit (or roll back) and close in one thread call with a limiter of its own: it never waits
+    for the shared pool, and a cancelled request still releases its transaction."""
+
+    def end() -> None:
+        try:
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(end, limiter=anyio.CapacityLimiter(1))
+
+
+def caller(request: Request) -> tuple[Viewer, WebSession | None]:
+    """Who is asking, resolved in a unit of work of its own (a token's or a web session's last use is
+    saved, under the caller's name); its transaction begins and ends in this one call."""
+    with unit_of_work(anonymous(client_origin(request))) as session:
+        viewer, web = resolve_viewer(session, request)
+        bind_viewer(session, viewer)
+    return viewer, web
 
 
 def _is_form(request: Request) -> bool:

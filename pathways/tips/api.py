@@ -7,12 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Request, status
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from pathways.api.deps import client_origin, db, require_roles, require_scope, resolve_viewer, viewer
+from pathways.api.deps import caller, db, require_roles, require_scope, transaction_slot, viewer
 from pathways.core.errors import InvalidInput, NotAuthenticated
-from pathways.core.policy import Role, Viewer, anonymous
-from pathways.store.audit import bind_viewer
-from pathways.store.session import unit_of_work
+from pathways.core.policy import Role, Viewer
 from pathways.tips import importer, service
 from pathways.tips.present import bundle_out, referral_out, tip_out
 from pathways.tips.schemas import (
@@ -63,14 +62,18 @@ def _source(v: Viewer) -> str:
 
 @router.post("", response_model=SubmittedOut, status_code=status.HTTP_201_CREATED,
              summary="Submit one tip (partner feed record format)")
-def submit(request: Request, record: dict[str, Any] = Body(..., examples=[{
+async def submit(request: Request, record: dict[str, Any] = Body(..., examples=[{
         "external_id": "PRT-1", "received_at": "2026-01-05T10:00:00Z", "channel": "partner_referral",
         "narrative": "Smugglers use TX plate ABC-1234 near Laredo, TX.", "location": {"zip": "78040"}}])
         ) -> SubmittedOut:
-    # Not the per-request session: its transaction spans several worker-thread hops, and under load
-    # a request holding the write lock waited for a free thread while every thread waited for the
-    # lock. Here each transaction begins and ends in this one call: the caller is resolved, the tip
-    # judged in a read-only snapshot, then written.
+    # Not the per-request session: the whole intake (the caller resolved, the tip judged in a
+    # read-only snapshot, then written) runs in one thread call, so no transaction of it ever waits
+    # for another thread; it takes a transaction slot like every request on the per-request session.
+    async with transaction_slot():
+        return await run_in_threadpool(_intake, request, record)
+
+
+def _intake(request: Request, record: dict[str, Any]) -> SubmittedOut:
     v = intake_viewer(request)
     require_scope(v, "write")
     require_roles(v, *INTAKE)
@@ -79,13 +82,11 @@ def submit(request: Request, record: dict[str, Any] = Body(..., examples=[{
 
 
 def intake_viewer(request: Request) -> Viewer:
-    """The caller of a token-authenticated intake request, in a unit of work of its own (the
-    token's last use is saved); browser sessions use the forms, which carry CSRF checks."""
+    """The caller of a token-authenticated intake request; browser sessions use the forms, which
+    carry CSRF checks."""
     if not request.headers.get("authorization", "").lower().startswith("bearer "):
         raise NotAuthenticated("send a bearer token with the write scope")
-    with unit_of_work(anonymous(client_origin(request))) as session:
-        v, _ = resolve_viewer(session, request)
-        bind_viewer(session, v)
+    v, _ = caller(request)
     request.state.viewer = v
     return v
 
