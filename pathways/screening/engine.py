@@ -51,7 +51,10 @@ def _marks(marks_file: str) -> MarkSet:
         _STATE["marks_file"] = marks_file
     marks = _STATE["marks"]
     assert isinstance(marks, MarkSet)
-    matcher_for(marks)
+    if _STATE.get("compiled") != marks.digest:
+        matcher_for(marks)
+        gc.freeze()  # the compiled matcher lives as long as the worker: no collector passes over it
+        _STATE["compiled"] = marks.digest
     return marks
 
 
@@ -140,6 +143,8 @@ class EmbeddedPool:
 
     def use(self, catalog: Catalog) -> None:
         Path(self.catalog_file).write_bytes(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+        for _ in range(self.workers):  # each worker reads it as it finishes matching
+            self.pool.submit(_warm, self.catalog_file)
         if self.shares and catalog.marks.digest == self.marks_digest:  # else a recordation changed meanwhile:
             # the descriptions are matched again, chunk by chunk, against the catalog's own marks
             described = pl.concat([cast(pl.DataFrame, pl.from_arrow(f.result())) for f in self.shares])

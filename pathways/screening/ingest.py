@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -200,8 +200,9 @@ def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None,
                 mentions: bool = True, progress: Progress | None = None,
                 stop_after: int | None = None, on_part: Callable[[Path, Any], None] | None = None,
                 executor: Executor | None = None, chunk_task: ChunkTask = prepare_chunk,
-                repeated: dict[int, int] | None = None) -> IngestReport:
+                repeated: dict[int, int] | None = None, sha256: Future[str] | None = None) -> IngestReport:
     """Ingest (or resume) one manifest file. ``stop_after`` stops after that many chunks (tests of resume).
+    ``sha256``: the file's digest being worked out already (by a caller that started it early).
 
     ``on_part(part, scored)`` hears of each committed part in order; with an ``executor``, a Parquet
     file's chunks are ``chunk_task`` calls in its workers, and ``scored`` is what the task returned;
@@ -211,7 +212,7 @@ def ingest_file(viewer: Viewer, path: Path, *, rejects_path: Path | None = None,
     if path.is_dir():
         raise InvalidInput(f"{path} is a directory, not a manifest file")
     fmt = file_format(path)
-    digest = file_sha256(path)
+    digest = sha256.result() if sha256 is not None else file_sha256(path)
     rejects_file = rejects_path or path.with_name(path.name + ".rejects.csv")
     with unit_of_work(viewer) as session:
         job = session.execute(select(IngestJob).where(IngestJob.sha256 == digest)).scalar_one_or_none()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from pathways.core.clock import utcnow
 from pathways.core.errors import InvalidInput, NotFound
 from pathways.core.ids import new_id
+from pathways.core.imports import file_sha256
 from pathways.core.policy import Role, Viewer
 from pathways.identity import service as identity
 from pathways.screening import engine as engines
@@ -129,6 +130,9 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
     start = time.perf_counter()
     kwargs: dict[str, Any] = {"chunk_rows": chunk_rows} if chunk_rows else {}
     pool = engines.EmbeddedPool(rules, store_root().parent / f".run-{new_id()}") if engine == "embedded" else None
+    # the file's digest (is it ingested already?) is read beside the marks and the catalog, not after
+    hashing = ThreadPoolExecutor(1)
+    kwargs["sha256"] = hashing.submit(file_sha256, path) if path.is_file() else None
     try:
         with unit_of_work(viewer, readonly=True) as session:
             if pool is not None:  # its workers compile the marks and match the descriptions meanwhile
@@ -155,6 +159,7 @@ def run_file(viewer: Viewer, path: Path, *, out: Path | None = None, engine: str
         else:
             hits, targets = score_parts(parts, catalog, rules, engine, tick)
     finally:
+        hashing.shutdown(wait=False, cancel_futures=True)
         if pool is not None:
             pool.close()
     timings["screen"] = time.perf_counter() - start - sum(timings.values())
