@@ -53,7 +53,7 @@ class LinkSettings:
     seed: int = 7
     # Pairs down to this probability are scored and may still join on the company their parties keep in
     # their records (``company``); only those at or above the review band are returned.
-    company_floor: float = 0.001
+    company_floor: float = 0.01
 
 
 @dataclass
