@@ -33,6 +33,8 @@ import tips_store  # noqa: E402  (a sibling script)
 
 
 def _peak_mib() -> tuple[float, float]:
+    """Peak RSS of this process (the importer) and of the largest of its ended children (an
+    extraction worker: the pool's workers are reaped when the import ends)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return round(own, 1), round(kids, 1)
@@ -71,10 +73,14 @@ def run(world: Path, url: str, var_dir: Path, limit: int | None) -> dict[str, An
                 out.write(line)
         src = part
     load_before = _load()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with unit_of_work(viewer) as s:
         report = importer.import_file(s, viewer, src, source="bench")
     wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_kids = ru.ru_utime + ru.ru_stime
+    own, kids = _peak_mib()  # before the export and the quality check, which are not the import's
     load_after = _load()
     var_dir.mkdir(parents=True, exist_ok=True)
     out_csv = var_dir / "export.csv"
@@ -83,12 +89,12 @@ def run(world: Path, url: str, var_dir: Path, limit: int | None) -> dict[str, An
         importer.export_csv(s, viewer, out_csv)
     export_s = time.perf_counter() - t1
     q = measure(out_csv, world)
-    own, kids = _peak_mib()
     dispose_engines()
     return {"tips": report.received, "created": report.created, "rejected": report.rejected,
             "bundles": report.bundles_created, "wall_seconds": round(wall, 1),
             "tips_per_second": round(report.received / wall), "export_seconds": round(export_s, 1),
-            "workers": importer.default_workers(), "peak_rss_mib_importer": own, "peak_rss_mib_workers": kids,
+            "workers": importer.default_workers(), "peak_rss_mib_importer": own, "peak_rss_mib_worker": kids,
+            "cpu_seconds_importer": round(cpu, 1), "cpu_seconds_workers": round(cpu_kids, 1),
             "dedup_precision": round(q.precision, 4), "dedup_recall": round(q.recall, 4),
             "true_pairs": q.true_pairs, "predicted_pairs": q.predicted_pairs,
             "routing_accuracy": round(q.routing_accuracy, 5), "routed": q.routed,

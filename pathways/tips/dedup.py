@@ -84,6 +84,17 @@ def location_key(location: Mapping[str, Any] | None) -> str:
     return json.dumps(loc, sort_keys=True) if loc else ""
 
 
+def place_level(location: str) -> str:
+    """The narrowest part of a location key: many events share a state or a town within weeks,
+    few share a ZIP code, almost none a street address."""
+    if not location:
+        return ""
+    for part, level in (('"address"', "address"), ('"zip"', "zip"), ('"city"', "town")):
+        if part in location:
+            return level
+    return "region"
+
+
 @dataclass
 class DedupFeatures:
     received_at: datetime
@@ -106,8 +117,10 @@ class DedupFeatures:
         self.strong_kinds = {k: frozenset(v) for k, v in kinds.items()}
 
     @property
-    def specific_place(self) -> bool:
-        return any(f'"{k}"' in self.location for k in ("ZIP", "ADDRESS", "CITY"))
+    def place(self) -> str:
+        """How narrow the tip's place is: ``address``, ``zip``, ``town``, ``region`` (a state or a
+        country alone) or ``""`` (none)."""
+        return place_level(self.location)
 
     @property
     def keys(self) -> list[str]:
@@ -144,8 +157,18 @@ def conflicts(a: DedupFeatures, b: DedupFeatures) -> str | None:
     return None
 
 
-def same_event(a: DedupFeatures, b: DedupFeatures) -> str | None:
-    """Why ``a`` and ``b`` report the same event, in words; ``None`` if they do not."""
+PLACE_WEEKS = timedelta(days=21)  # how long a state or a town alone keeps two reports together
+_WHERE = {"town": "town", "region": "state or country"}
+
+
+def same_event(a: DedupFeatures, b: DedupFeatures, quiet: bool = False) -> str | None:
+    """Why ``a`` and ``b`` report the same event, in words; ``None`` if they do not.
+
+    Evidence is weighed against how many other events could show it: a wallet, a link or a handle
+    with digits belongs to one event; a phone or an e-mail to a person, who may be in several
+    events of one place; a state, a country or a town with the same kind of report is shared by
+    many events within weeks, so there the place counts only when it is ``quiet``: ``b``'s bundle is
+    the only one reported there within PLACE_WEEKS (``matching_bundles`` tells)."""
     gap = abs(a.received_at - b.received_at)
     if gap > WINDOW:
         return None
@@ -155,27 +178,46 @@ def same_event(a: DedupFeatures, b: DedupFeatures) -> str | None:
             return f"shares {min(strong)}"
     if a.location != b.location or conflicts(a, b):
         return None
-    weak = sorted(a.idents & b.idents)
-    if len(weak) >= 2 and any(k.split(":", 1)[0] in STRONG for k in weak):
+    shared = sorted(a.idents & b.idents)
+    if len(shared) >= 2 and any(k.split(":", 1)[0] in STRONG for k in shared):
         # a viral post's reposts in other words: the same handle and the same site, nothing apart
-        return f"shares {weak[0]} and {weak[1]}"
+        return f"shares {shared[0]} and {shared[1]}"
     sim = similarity(a, b)
-    same_place = bool(a.location) and a.location == b.location
-    if weak and (same_place or sim >= 0.6):
-        return f"shares {weak[0]} and " + ("the same place" if same_place else f"similar text ({sim:.2f})")
-    if same_place and (sim >= 0.6 or (sim >= 0.4 and a.specific_place)):
+    place = a.place
+    alone = quiet and place in _WHERE and gap <= PLACE_WEEKS
+    if shared:
+        if place in ("address", "zip", "town"):
+            return f"shares {shared[0]} and the same place"
+        if sim >= (0.4 if place else 0.6):
+            return f"shares {shared[0]} and similar text ({sim:.2f})"
+        if alone:
+            return f"shares {shared[0]}, the only event reported in that {_WHERE[place]} within three weeks"
+        return None
+    if place == "address" and (a.category == b.category or sim >= 0.2) and gap <= timedelta(days=90):
+        return "same street address, same kind of report, within 90 days"
+    if place == "zip" and a.category == b.category and gap <= PLACE_WEEKS:
+        return "same ZIP code, same kind of report, within three weeks"
+    if place in ("address", "zip") and sim >= 0.6:
         return f"same place and similar text ({sim:.2f})"
-    if same_place and a.specific_place and (a.category == b.category or sim >= 0.2) and gap <= timedelta(days=90):
-        return "same address or town, same kind of report, within 90 days"
-    if same_place and a.category == b.category and gap <= timedelta(days=21):
-        return "same place, same kind of report, within three weeks"
-    if sim >= 0.6 and gap <= timedelta(days=30):
-        return f"nearly the same text ({sim:.2f})"
+    if alone and a.category == b.category:
+        return f"same kind of report, the only event reported in that {_WHERE[place]} within three weeks"
     return None
 
 
 MAX_PER_KEY = 8  # candidates looked at per key: the most recent ones, where duplicates are
 MISSES_PER_BUNDLE = 4  # members of one bundle tried before it is taken for another event
+
+
+def firm(a: DedupFeatures, b: DedupFeatures) -> bool:
+    """A link that holds between bundles: an identifier of one event in common (a wallet, a link, a
+    handle with digits), or two in common, one of them a link, handle or wallet (a viral post's
+    reposts). Only such a link merges bundles: were a phone seen in one town, or a place and a kind
+    of report, enough to merge, each report could pull another event in, and chains of such links
+    join unrelated events into one bundle."""
+    if a.distinctive & b.distinctive:
+        return True
+    shared = a.idents & b.idents
+    return len(shared) >= 2 and any(k.split(":", 1)[0] in STRONG for k in shared)
 
 
 @dataclass(frozen=True)
@@ -184,25 +226,46 @@ class Match:
     ref: Any  # the matching candidate (a tip number in an import, a Candidate online)
     why: str
     strength: float
+    firm: bool = False  # the link may merge this bundle with others (``firm``)
 
 
 def matching_bundles(me: DedupFeatures, candidates: Iterable[tuple[str, Any, DedupFeatures]]) -> list[Match]:
-    """The bundles that hold a report of the same event as ``me``, strongest first.
+    """The bundles ``me`` goes into, best first: the bundle of its best match, and every other bundle
+    it is firmly linked to (``firm``), which merge into one; bundles it matches only by weaker links
+    stay apart.
 
     ``candidates`` are (bundle, ref, features), most recent first. One matching member is enough to
-    place a bundle, so the rest of its members are skipped; a bundle whose most recent members do not
-    match is given up after MISSES_PER_BUNDLE tries."""
+    place a bundle, so the rest of its members are skipped once one is firmly linked; a bundle whose
+    most recent members do not match is given up after MISSES_PER_BUNDLE tries."""
     found: dict[str, Match] = {}
     misses: dict[str, int] = {}
-    for bundle, ref, other in candidates:
-        if bundle in found or misses.get(bundle, 0) >= MISSES_PER_BUNDLE:
+    listed = list(candidates)
+    quiet = len(reported_at_place(me, listed)) <= 1
+    for bundle, ref, other in listed:
+        known = found.get(bundle)
+        if (known is not None and known.firm) or misses.get(bundle, 0) >= MISSES_PER_BUNDLE:
             continue
-        why = same_event(me, other)
+        if known is not None:  # placed by a weaker link: a firm one from another member may still come
+            if firm(me, other) and (why := same_event(me, other, quiet)) is not None:
+                found[bundle] = Match(bundle, ref, why, len(me.idents & other.idents) + similarity(me, other), True)
+            continue
+        why = same_event(me, other, quiet)
         if why is None:
             misses[bundle] = misses.get(bundle, 0) + 1
         else:
-            found[bundle] = Match(bundle, ref, why, len(me.idents & other.idents) + similarity(me, other))
-    return sorted(found.values(), key=lambda m: -m.strength)
+            found[bundle] = Match(bundle, ref, why, len(me.idents & other.idents) + similarity(me, other),
+                                  firm(me, other))
+    ranked = sorted(found.values(), key=lambda m: (not m.firm, -m.strength))
+    return ranked[:1] + [m for m in ranked[1:] if m.firm]
+
+
+def reported_at_place(me: DedupFeatures, candidates: list[tuple[str, Any, DedupFeatures]]) -> set[str]:
+    """The bundles among the candidates reported at ``me``'s state or town within PLACE_WEEKS (the
+    location key brings the most recent reports there)."""
+    if me.place not in _WHERE:
+        return set()
+    return {bundle for bundle, _, other in candidates
+            if other.location == me.location and abs(me.received_at - other.received_at) <= PLACE_WEEKS}
 
 
 class KeyIndex:
