@@ -61,6 +61,12 @@ def at_levels(model: dict[str, Any], field: str, labels: frozenset[str]) -> pl.E
     return pl.col(f"gamma_{field}").is_in(gammas) if gammas else pl.lit(False)
 
 
+def at_levels_sql(model: dict[str, Any], field: str, labels: frozenset[str]) -> str:
+    """``at_levels`` as a SQL condition on Splink's prediction table."""
+    gammas = [lv.gamma for f in fields_of(model) if f.name == field for lv in f.levels if lv.label in labels]
+    return f"gamma_{field} IN ({', '.join(str(g) for g in gammas)})" if gammas else "FALSE"
+
+
 def _signed(weight: pl.Expr) -> pl.Expr:
     sign = pl.when(weight >= 0).then(pl.lit("+")).otherwise(pl.lit("−"))
     return pl.concat_str([sign, weight.abs().round(1).cast(pl.String)])

@@ -28,7 +28,7 @@ from pathways.resolve.clusters import cluster
 from pathways.resolve.company import company_evidence, with_company
 from pathways.resolve.comparisons import KINDS, NAMES_AGREE, settings_for
 from pathways.resolve.engines import ENGINES, db_api
-from pathways.resolve.explain import at_levels, explain
+from pathways.resolve.explain import at_levels, at_levels_sql, explain
 from pathways.resolve.features import BESIDES_NAME, FEATURE_COLUMNS, features
 from pathways.resolve.records import SCHEMA
 
@@ -247,10 +247,16 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
     t = time.perf_counter()
     floor = min(settings.review_band[0], settings.company_floor)
     predictions = linker.inference.predict(threshold_match_probability=floor)
-    frame = pl.from_arrow(predictions.as_pyarrow_table())
+    model = linker.misc.save_model_to_json()
+    # Below the review band only pairs whose names agree can be joined (by company): only those leave DuckDB.
+    agree = [at_levels_sql(model, field, labels) for field, labels in NAMES_AGREE.get(kind, {}).items()]
+    keep = f"match_probability >= {settings.review_band[0]!r}"
+    if agree and floor < settings.review_band[0]:
+        keep += " OR (" + " AND ".join(agree) + ")"
+    kept = linker.misc.query_sql(f"SELECT * FROM {predictions.physical_name} WHERE {keep}")
+    frame = pl.from_arrow(kept.as_pyarrow_table())
     assert isinstance(frame, pl.DataFrame)
     stats["predict_seconds"] = time.perf_counter() - t
-    model = linker.misc.save_model_to_json()
     t = time.perf_counter()
     pairs = frame.select(
         pl.min_horizontal("id_l", "id_r").alias("id_l"), pl.max_horizontal("id_l", "id_r").alias("id_r"),
