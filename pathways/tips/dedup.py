@@ -34,6 +34,8 @@ STRONG = frozenset({"url", "btc", "eth", "username", "ip_address"})
 WEAK = frozenset({"phone", "email", "vehicle", "vessel", "domain"})
 WINDOW = timedelta(days=180)
 _WORD = re.compile(r"[a-z0-9]+")
+_UNPACK = struct.Struct(f"<{NUM_PERM}I").unpack
+_NONE: dict[str, frozenset[str]] = {}
 
 
 def shingles(text: str) -> set[bytes]:
@@ -105,22 +107,23 @@ class DedupFeatures:
     values: tuple[int, ...] = field(init=False)
     distinctive: frozenset[str] = field(init=False)
     strong_kinds: dict[str, frozenset[str]] = field(init=False)
+    place: str = field(init=False)  # how narrow the place is (place_level)
 
     def __post_init__(self) -> None:
-        self.values = struct.unpack(f"<{NUM_PERM}I", self.sig) if self.sig else ()
-        self.distinctive = frozenset(k for k in self.idents if _distinctive(k))
+        self.place = place_level(self.location)
+        # once per tip in the bulk writer's loop: one pass over the identifiers
+        self.values = _UNPACK(self.sig) if self.sig else ()
         kinds: dict[str, set[str]] = {}
+        distinctive = []
         for k in self.idents:
-            kind = k.split(":", 1)[0]
+            kind, _, value = k.partition(":")
             if kind in STRONG:
                 kinds.setdefault(kind, set()).add(k)
-        self.strong_kinds = {k: frozenset(v) for k, v in kinds.items()}
+                if kind != "username" or any(ch.isdigit() for ch in value):  # a bare word may be shared
+                    distinctive.append(k)
+        self.distinctive = frozenset(distinctive)
+        self.strong_kinds = {k: frozenset(v) for k, v in kinds.items()} if kinds else _NONE
 
-    @property
-    def place(self) -> str:
-        """How narrow the tip's place is: ``address``, ``zip``, ``town``, ``region`` (a state or a
-        country alone) or ``""`` (none)."""
-        return place_level(self.location)
 
     @property
     def keys(self) -> list[str]:
@@ -135,12 +138,6 @@ def similarity(a: DedupFeatures, b: DedupFeatures) -> float:
     if not a.values or not b.values:
         return 0.0
     return sum(map(operator.eq, a.values, b.values)) / NUM_PERM
-
-
-def _distinctive(key: str) -> bool:
-    """A strong identifier that is unlikely to be shared by chance (a handle without digits may be)."""
-    kind, _, value = key.partition(":")
-    return kind in STRONG and (kind != "username" or any(ch.isdigit() for ch in value))
 
 
 def conflicts(a: DedupFeatures, b: DedupFeatures) -> str | None:
