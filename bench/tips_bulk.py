@@ -132,7 +132,7 @@ def main() -> None:
                    "machine": platform.machine(), "cpus": os.cpu_count()})
     out = HERE / "results" / "tips_bulk.json"
     data = json.loads(out.read_text()) if out.exists() else {}
-    data[key] = result
+    data[f"{key}-first-{args.limit}" if args.limit else key] = result  # a slice keeps the whole-world entry
     out.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     print(json.dumps(result, indent=2))
 
