@@ -45,23 +45,12 @@ def _load() -> str:
 
 
 def run(world: Path, url: str, var_dir: Path, limit: int | None) -> dict[str, Any]:
-    os.environ["PATHWAYS_DATABASE_URL"] = url
-    os.environ["PATHWAYS_VAR_DIR"] = str(var_dir)
-    from pathways.core.policy import system_viewer
-    from pathways.core.settings import reset_settings
-    from pathways.identity import service as identity
-    from pathways.store import migrate
+    viewer = tips_store.prepared(url, var_dir)
     from pathways.store.engine import dispose_engines
     from pathways.store.session import unit_of_work
     from pathways.tips import importer
     from pathways.tips.quality import measure
 
-    reset_settings()
-    dispose_engines()
-    migrate.upgrade()
-    with unit_of_work(system_viewer("bench")) as s:
-        viewer = system_viewer("bench", identity.agency(s).id)
-        identity.load_offices(s, viewer)
     src = world / "tips.jsonl"
     if limit:
         var_dir.mkdir(parents=True, exist_ok=True)

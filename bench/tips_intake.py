@@ -313,22 +313,11 @@ def ensure_store(database: str, seed: int, tips: int) -> tuple[str, float]:
 
 def _bulk_import(url: str, src: Path, var_dir: Path) -> None:
     """The bulk import exactly as ``tips_bulk.py`` runs it: offices loaded, then the file."""
-    os.environ["PATHWAYS_DATABASE_URL"] = url
-    os.environ["PATHWAYS_VAR_DIR"] = str(var_dir)
-    from pathways.core.policy import system_viewer
-    from pathways.core.settings import reset_settings
-    from pathways.identity import service as identity
-    from pathways.store import migrate
+    viewer = tips_store.prepared(url, var_dir)
     from pathways.store.engine import dispose_engines
     from pathways.store.session import unit_of_work
     from pathways.tips import importer
 
-    reset_settings()
-    dispose_engines()
-    migrate.upgrade()
-    with unit_of_work(system_viewer("bench")) as s:
-        viewer = system_viewer("bench", identity.agency(s).id)
-        identity.load_offices(s, viewer)
     with unit_of_work(viewer) as s:
         report = importer.import_file(s, viewer, src, source="bench")
     print(f"store {url}: {report.summary}", flush=True)

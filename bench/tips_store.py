@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -58,3 +59,24 @@ def recreate(url: str) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
+
+
+def prepared(url: str, var_dir: Path) -> Any:
+    """The database at ``url`` migrated, with the offices loaded (routing needs them), as the bulk
+    import and the intake benchmark both start; returns the operator viewer that imports."""
+    os.environ["PATHWAYS_DATABASE_URL"] = url
+    os.environ["PATHWAYS_VAR_DIR"] = str(var_dir)
+    from pathways.core.policy import system_viewer
+    from pathways.core.settings import reset_settings
+    from pathways.identity import service as identity
+    from pathways.store import migrate
+    from pathways.store.engine import dispose_engines
+    from pathways.store.session import unit_of_work
+
+    reset_settings()
+    dispose_engines()
+    migrate.upgrade()
+    with unit_of_work(system_viewer("bench")) as s:
+        viewer = system_viewer("bench", identity.agency(s).id)
+        identity.load_offices(s, viewer)
+    return viewer
