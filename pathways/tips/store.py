@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import TextClause, func, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import as_utc, utcnow
-from pathways.core.ids import human_number, new_id
+from pathways.core.ids import human_number
 from pathways.core.policy import Caveat, Classification, Markings
 from pathways.identity import service as identity
 from pathways.identity.models import Office
@@ -75,13 +75,15 @@ def next_numbers(session: Session, prefix: str, count: int, when: datetime | Non
     name = f"{prefix}{year % 100:02d}"
     stmt = select(TipSequence).where(TipSequence.name == name)
     if is_postgres(session):
-        # The year's first numbers: two writers that both found no row would both insert it.
-        session.execute(pg_insert(TipSequence).values(id=new_id(), name=name, value=0).on_conflict_do_nothing())
         stmt = stmt.with_for_update()
     seq = session.execute(stmt).scalar_one_or_none()
-    if seq is None:
-        seq = TipSequence(name=name, value=0)
-        session.add(seq)
+    if seq is None:  # the year's first numbers, as ``store.numbers.allocate_numbers`` makes a counter
+        try:
+            with session.begin_nested():
+                seq = TipSequence(name=name, value=0)
+                session.add(seq)
+        except IntegrityError:  # another writer created it first: wait for its lock
+            seq = session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
     start = seq.value
     seq.value = start + count
     return [human_number(prefix, year, start + i + 1, width=7) for i in range(count)]
