@@ -86,8 +86,28 @@ def _words(df: pl.DataFrame, f: Field) -> pl.Expr:
     return words
 
 
+SLICE_ROWS = 100_000  # rows worded at a time: the words of every level of every field are whole columns
+
+
+def inputs_of(model: dict[str, Any]) -> list[str]:
+    """The prediction columns ``explain`` reads (to keep pairs aside, to be worded later)."""
+    out: list[str] = []
+    for f in fields_of(model):
+        out += [f"gamma_{f.name}", f"mw_{f.name}"] + ([f"mw_tf_adj_{f.name}"] if f.has_tf else [])
+        out += [f"{c}_{side}" for c in sorted({lv.similarity_of for lv in f.levels if lv.similarity_of})
+                for side in ("l", "r")]
+    return out
+
+
 def explain(predictions: pl.DataFrame, model: dict[str, Any]) -> pl.Series:
     """One explanation per row of Splink's prediction output (with intermediate columns retained)."""
+    if predictions.height > SLICE_ROWS:
+        return pl.concat([_explain(predictions.slice(start, SLICE_ROWS), model)
+                          for start in range(0, predictions.height, SLICE_ROWS)])
+    return _explain(predictions, model)
+
+
+def _explain(predictions: pl.DataFrame, model: dict[str, Any]) -> pl.Series:
     parts: list[pl.Expr] = []
     df = predictions
     for f in fields_of(model):

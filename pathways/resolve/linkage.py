@@ -28,7 +28,7 @@ from pathways.resolve.clusters import cluster
 from pathways.resolve.company import company_evidence, with_company
 from pathways.resolve.comparisons import KINDS, NAMES_AGREE, settings_for
 from pathways.resolve.engines import ENGINES, db_api
-from pathways.resolve.explain import at_levels, at_levels_sql, explain
+from pathways.resolve.explain import at_levels, at_levels_sql, explain, inputs_of
 from pathways.resolve.features import BESIDES_NAME, FEATURE_COLUMNS, features
 from pathways.resolve.records import SCHEMA
 
@@ -211,11 +211,13 @@ def _conflicts(linker: Linker, blocked: str, table: str) -> pl.DataFrame:
 
 
 def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, settings: LinkSettings,
-               saved: dict[str, Any] | None, keep_candidates: bool) -> tuple[pl.DataFrame, dict[str, Any],
-                                                                             dict[str, Any], pl.DataFrame | None]:
+               saved: dict[str, Any] | None, keep_candidates: bool
+               ) -> tuple[pl.DataFrame, dict[str, Any], dict[str, Any], pl.DataFrame | None, pl.DataFrame]:
+    """Scored pairs down to the company floor, the model, stats, every compared pair if asked for, and
+    the prediction columns of the pairs below the review band (worded only if lifted into it)."""
     stats: dict[str, Any] = {"records": reps.height + (other_reps.height if other_reps is not None else 0)}
     columns = ["id", *MATCH_COLUMNS]
-    api = db_api(settings.engine)
+    api = db_api(settings.engine, stats["records"])
     inputs = [api.register(reps.select(columns).to_arrow(), table_name=f"pw_{kind}_l")]
     if other_reps is not None:
         inputs.append(api.register(other_reps.select(columns).to_arrow(), table_name=f"pw_{kind}_r"))
@@ -240,10 +242,13 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
     stats["blocking_seconds"] = time.perf_counter() - t
     candidates: pl.DataFrame | None = None
     if keep_candidates:
-        every = linker.misc.query_sql(f"SELECT join_key_l AS id_l, join_key_r AS id_r FROM {blocked}")
+        every = linker.misc.query_sql(
+            "SELECT " + ", ".join(f"regexp_replace(CAST(join_key_{s} AS STRING), '^.*-__-', '') AS id_{s}"
+                                  for s in ("l", "r")) + f" FROM {blocked}")
         every_frame = pl.from_arrow(every.as_pyarrow_table())
+        every.drop_table_from_database_and_remove_from_cache()
         assert isinstance(every_frame, pl.DataFrame)
-        candidates = every_frame.with_columns(pl.col("id_l", "id_r").cast(pl.String).str.replace(r"^.*-__-", ""))
+        candidates = every_frame
     t = time.perf_counter()
     floor = min(settings.review_band[0], settings.company_floor)
     predictions = linker.inference.predict(threshold_match_probability=floor)
@@ -253,22 +258,54 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
     keep = f"match_probability >= {settings.review_band[0]!r}"
     if agree and floor < settings.review_band[0]:
         keep += " OR (" + " AND ".join(agree) + ")"
-    kept = linker.misc.query_sql(f"SELECT * FROM {predictions.physical_name} WHERE {keep}")
+    present = set(linker.misc.query_sql(f"SELECT * FROM {predictions.physical_name} LIMIT 0")
+                  .as_pyarrow_table().column_names)
+    wanted = ["id_l", "id_r", "match_probability", "match_weight",
+              *[c for c in inputs_of(model) if c in present]]  # only what the words and the pairs read
+    kept = linker.misc.query_sql(f"SELECT {', '.join(wanted)} FROM {predictions.physical_name} WHERE {keep}")
+    predictions.drop_table_from_database_and_remove_from_cache()
     frame = pl.from_arrow(kept.as_pyarrow_table())
     assert isinstance(frame, pl.DataFrame)
+    kept.drop_table_from_database_and_remove_from_cache()
     stats["predict_seconds"] = time.perf_counter() - t
     t = time.perf_counter()
-    pairs = frame.select(
-        pl.min_horizontal("id_l", "id_r").alias("id_l"), pl.max_horizontal("id_l", "id_r").alias("id_r"),
-        pl.lit(kind).alias("kind"), pl.col("match_probability").cast(pl.Float64).alias("probability"),
-        pl.col("match_weight").cast(pl.Float64), explain(frame, model).alias("explanation"),
-        pl.all_horizontal([pl.lit(True), *[at_levels(model, field, labels) for field, labels
-                                           in NAMES_AGREE.get(kind, {}).items()]]).alias("names_agree")
-        if kind in NAMES_AGREE else pl.lit(False).alias("names_agree"))
+    frame = frame.with_columns(pl.min_horizontal("id_l", "id_r").alias("id_l"),
+                               pl.max_horizontal("id_l", "id_r").alias("id_r"))
+    # Pairs below the review band are worded only if the company their parties keep lifts them into it
+    # (``_worded``): most never are, and the words of a million pairs cost gigabytes.
+    shown = pl.col("match_probability") >= settings.review_band[0]
+    above, below = frame.filter(shown), frame.filter(shown.not_())
+    del frame
+    pairs = pl.concat([_pairs(above, kind, model, explain(above, model)), _pairs(below, kind, model, None)])
+    aside = below.select("id_l", "id_r", *[c for c in inputs_of(model) if c in below.columns])
     stats["explain_seconds"] = time.perf_counter() - t
     saved_out = saved or {"version": MODEL_VERSION, "splink": model, "tf": _tf_tables(linker, model),
                           "fingerprint": hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()}
-    return pairs, saved_out, stats, candidates
+    return pairs, saved_out, stats, candidates, aside
+
+
+def _pairs(frame: pl.DataFrame, kind: str, model: dict[str, Any], words: pl.Series | None) -> pl.DataFrame:
+    return frame.select(
+        "id_l", "id_r", pl.lit(kind).alias("kind"), pl.col("match_probability").cast(pl.Float64).alias("probability"),
+        pl.col("match_weight").cast(pl.Float64),
+        (pl.lit(words) if words is not None else pl.lit(None, pl.String)).alias("explanation"),
+        pl.all_horizontal([pl.lit(True), *[at_levels(model, field, labels) for field, labels
+                                           in NAMES_AGREE.get(kind, {}).items()]]).alias("names_agree")
+        if kind in NAMES_AGREE else pl.lit(False).alias("names_agree"))
+
+
+def _worded(pairs: pl.DataFrame, evidence: pl.DataFrame, asides: dict[str, pl.DataFrame],
+            models: dict[str, dict[str, Any]]) -> pl.DataFrame:
+    """``pairs`` with the words of the pairs kept aside below the review band that ``evidence`` names."""
+    worded = []
+    for kind, aside in asides.items():
+        todo = aside.join(evidence.select("id_l", "id_r"), on=["id_l", "id_r"], how="semi")
+        if todo.height:
+            worded.append(todo.select("id_l", "id_r", explain(todo, models[kind]["splink"]).alias("_words")))
+    if not worded:
+        return pairs
+    return (pairs.join(pl.concat(worded), on=["id_l", "id_r"], how="left")
+            .with_columns(pl.coalesce("explanation", "_words").alias("explanation")).drop("_words"))
 
 
 def _clusters(members: pl.DataFrame, pairs: pl.DataFrame, threshold: float, same: list[tuple[str, str]],
@@ -322,6 +359,7 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
     out_models: dict[str, dict[str, Any]] = {}
     pair_frames: list[pl.DataFrame] = []
     candidate_frames: list[pl.DataFrame] = []
+    asides: dict[str, pl.DataFrame] = {}
     for kind in KINDS:
         reps = df.filter((pl.col("entity_kind") == kind) & (pl.col("id") == pl.col("rep")))
         left, right = reps.filter(pl.col("_dataset") == 0), reps.filter(pl.col("_dataset") == 1)
@@ -331,8 +369,8 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
             continue
         saved = (models or {}).get(kind)
         stage(f"{'scoring' if saved else 'training and scoring'} {kind} records")
-        pairs, model, kind_stats, cands = _link_kind(kind, left, right if other is not None else None, settings,
-                                                     saved, keep_candidates)
+        pairs, model, kind_stats, cands, asides[kind] = _link_kind(
+            kind, left, right if other is not None else None, settings, saved, keep_candidates)
         model["common_addresses"] = common
         out_models[kind] = model
         stats[kind] = kind_stats
@@ -363,9 +401,10 @@ def link(records: pa.Table, *, settings: LinkSettings = LinkSettings(), models: 
         stats["company_pairs"] = evidence.height
         stats["company_seconds"] = time.perf_counter() - started_company
         if evidence.height:
-            pairs = with_company(pairs, evidence)
+            pairs = with_company(_worded(pairs, evidence, asides, out_models), evidence)
             clusters = _clusters(df.select("id", "rep"), pairs, settings.threshold, list(same), list(not_same),
                                  conflicts)
+    del asides
     pairs = pairs.filter(pl.col("probability") >= settings.review_band[0]).drop("names_agree")
     stats["cluster_seconds"] = time.perf_counter() - t
     stats["scored_pairs"] = sum(stats[k]["scored_pairs"] for k in out_models)
