@@ -13,7 +13,7 @@ codes, timeouts, connection errors, requests never answered), the client's own s
 CPU per tip and peak RSS, and the machine load before and after.
 
 Writes bench/results/tips_intake.json. Usage: ``.venv/bin/python bench/tips_intake.py [--seed 1]
-[--store-tips 1000000] [--rate 100] [--seconds 60] [--no-postgres] [--no-sqlite] [--build-only]``.
+[--store-tips 1000000] [--world-scale large] [--rate 100] [--seconds 60] [--no-postgres] [--no-sqlite] [--build-only]``.
 """
 
 from __future__ import annotations
@@ -225,7 +225,8 @@ def run(key: str, url: str, var_dir: Path, args: argparse.Namespace, built_s: fl
             server.kill()
             server.wait()
     result.update({"database": key, "store_tips": store_tips, "store_build_seconds": round(built_s, 1),
-                   "store": f"the large world's first {store_tips:,} tips (seed {args.seed}), bulk-imported",
+                   "store": f"the {args.world_scale} world's first {store_tips:,} tips (seed {args.seed}), "
+                            "bulk-imported",
                    "warm_up": {"requests": warm["offered"], "outcomes": warm["outcomes"]},
                    "server_workers": args.workers, "server_peak_rss_mib": round(hwm / 1024, 1),
                    "server_cpu_seconds": round(server_cpu, 1),
@@ -283,22 +284,23 @@ def _peak_rss_kib(pid: int) -> int:
     return total
 
 
-def store_url(database: str, seed: int, tips: int) -> str:
-    """The whole world's store is the one ``tips_bulk.py`` leaves; a smaller one has a name of its own."""
+def store_url(database: str, seed: int, tips: int, scale: str = "large") -> str:
+    """The whole large world's store is the one ``tips_bulk.py`` leaves; any other has a name of its own."""
     url = tips_store.store_url(database, seed)
-    if tips >= 1_000_000:
+    if tips >= 1_000_000 and scale == "large":
         return url
-    return url.replace(".db", f"-{tips}.db") if database == "sqlite" else f"{url}_{tips}"
+    name = f"{tips}" if scale == "large" else f"{scale}_{tips}"
+    return url.replace(".db", f"-{name}.db") if database == "sqlite" else f"{url}_{name}"
 
 
-def ensure_store(database: str, seed: int, tips: int) -> tuple[str, float]:
-    """The cached store of this seed and size, bulk-imported now if it is missing or partial (the
-    same import as ``tips_bulk.py``, without its quality measurement)."""
-    url = store_url(database, seed, tips)
+def ensure_store(database: str, seed: int, tips: int, scale: str = "large") -> tuple[str, float]:
+    """The cached store of this seed, world scale and size, bulk-imported now if it is missing or
+    partial (the same import as ``tips_bulk.py``, without its quality measurement)."""
+    url = store_url(database, seed, tips, scale)
     if tips_store.tip_count(url) >= tips:
         return url, 0.0
     tips_store.recreate(url)
-    world = tips_store.world_dir(seed)
+    world = tips_store.world_dir(seed, scale)
     var = Path(tempfile.mkdtemp(prefix="pathways-bench-store-"))
     src = var / "tips.jsonl"
     with (world / "tips.jsonl").open("rb") as fh, src.open("wb") as out:
@@ -326,8 +328,9 @@ def _bulk_import(url: str, src: Path, var_dir: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seed", type=int, default=1, help="the large world whose tips fill the store")
+    ap.add_argument("--seed", type=int, default=1, help="the world whose tips fill the store")
     ap.add_argument("--store-tips", type=int, default=1_000_000, help="tips in the store (fewer: a store of its own)")
+    ap.add_argument("--world-scale", default="large", help="the world whose tips fill the store (medium: 100,000)")
     ap.add_argument("--rate", type=float, default=100)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--connections", type=int, default=64, help="client connections (one thread each)")
@@ -347,7 +350,7 @@ def main() -> None:
         if args.partial_store:  # the whole world's store as far as it was built: measure it as it is
             url, built = tips_store.store_url(database, args.seed), 0.0
         else:
-            url, built = ensure_store(database, args.seed, args.store_tips)
+            url, built = ensure_store(database, args.seed, args.store_tips, args.world_scale)
         if args.build_only:
             print(f"{database}: {tips_store.tip_count(url):,} tips at {url} (built in {built:.0f} s)")
             continue

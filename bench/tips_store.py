@@ -16,12 +16,13 @@ PG_ADMIN = os.environ.get("PATHWAYS_TEST_PG_ADMIN", "postgresql+psycopg://postgr
 CACHE = Path(os.environ.get("PATHWAYS_BENCH_CACHE", "/tmp/pathways-bench-cache"))
 
 
-def world_dir(seed: int) -> Path:
-    """The large world of this seed (generated when missing)."""
-    out = CACHE / f"world-large-{seed}"
+def world_dir(seed: int, scale: str = "large") -> Path:
+    """The world of this seed and scale (generated when missing): the large one holds 1,000,000 tips,
+    the medium one 100,000 and takes a minute to generate instead of five."""
+    out = CACHE / f"world-{scale}-{seed}"
     if not (out / "tips.jsonl").exists():
         subprocess.run([sys.executable, "-m", "pathways.cli", "world", "generate", "--seed", str(seed), "--scale",
-                        "large", "--out", str(out), "--format", "csv"], check=True)
+                        scale, "--out", str(out), "--format", "csv"], check=True)
     return out
 
 

@@ -18,6 +18,7 @@ from pathways.core.policy import Role, Viewer, anonymous
 from pathways.identity import service as identity
 from pathways.identity.models import WebSession
 from pathways.store.audit import bind_viewer
+from pathways.store.base import decode_tokens
 from pathways.store.engine import session_factory
 from pathways.store.session import unit_of_work
 
@@ -102,11 +103,14 @@ async def _end(session: Session, *, commit: bool) -> None:
 
 
 def caller(request: Request) -> tuple[Viewer, WebSession | None]:
-    """Who is asking, resolved in a unit of work of its own (a token's or a web session's last use is
-    saved, under the caller's name); its transaction begins and ends in this one call."""
-    with unit_of_work(anonymous(client_origin(request))) as session:
-        viewer, web = resolve_viewer(session, request)
-        bind_viewer(session, viewer)
+    """Who is asking, resolved in a read-only unit of work of its own; a token's last use, kept to the
+    minute, is saved when due in a short one under the caller's name. Both begin and end in this one
+    call."""
+    with unit_of_work(anonymous(client_origin(request)), readonly=True) as session:
+        viewer, web, token_id = _resolve(session, request)
+    if token_id is not None:
+        with unit_of_work(viewer) as session:
+            identity.note_token_use(session, token_id)
     return viewer, web
 
 
@@ -116,19 +120,27 @@ def _is_form(request: Request) -> bool:
 
 
 def resolve_viewer(session: Session, request: Request) -> tuple[Viewer, WebSession | None]:
+    """Who is asking; reads only."""
+    viewer, web, _ = _resolve(session, request)
+    return viewer, web
+
+
+def _resolve(session: Session, request: Request) -> tuple[Viewer, WebSession | None, str | None]:
+    """The viewer, its web session, and the id of a token whose last use is due to be saved."""
     origin = client_origin(request)
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        found = identity.token_user(session, auth[7:].strip())
+        found = identity.find_token(session, auth[7:].strip())
         if found is None:
             raise NotAuthenticated("the bearer token is unknown, revoked or expired")
-        user, scopes = found
-        return identity.viewer_for(session, user, origin, scopes=scopes), None
+        token, user = found
+        viewer = identity.viewer_for(session, user, origin, scopes=decode_tokens(token.scopes))
+        return viewer, None, token.id if identity.token_use_due(token) else None
     hit = identity.web_session_user(session, request.cookies.get(SESSION_COOKIE))
     if hit is not None:
         user, web = hit
-        return identity.viewer_for(session, user, origin), web
-    return anonymous(origin), None
+        return identity.viewer_for(session, user, origin), web, None
+    return anonymous(origin), None, None
 
 
 def check_csrf(web: WebSession, submitted: str | None) -> None:

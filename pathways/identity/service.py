@@ -34,6 +34,9 @@ from pathways.store.policy import check_compartments
 
 AGENCY_NAME = "Border Investigations Agency"
 TOKEN_PREFIX = "pw_"
+# A token's last use is kept to the minute: saving it on every request made every API call a write
+# (on SQLite the database's write lock, on PostgreSQL the token's row lock, once per request).
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -55,10 +58,19 @@ def agency(session: Session) -> Organization:
     return org
 
 
+_AGENCY_IDS: dict[str, str] = {}  # database URL -> the agency's id, which never changes once made
+
+
 def agency_id(session: Session) -> str | None:
-    return session.execute(
-        select(Organization.id).where(Organization.kind == OrgKind.AGENCY.value).order_by(Organization.created_at)
-    ).scalars().first()
+    url = str(session.get_bind().engine.url)
+    found = _AGENCY_IDS.get(url)
+    if found is None:
+        found = session.execute(
+            select(Organization.id).where(Organization.kind == OrgKind.AGENCY.value).order_by(Organization.created_at)
+        ).scalars().first()
+        if found is not None:
+            _AGENCY_IDS[url] = found
+    return found
 
 
 def operator_viewer(origin: str = "cli") -> Viewer:
@@ -309,17 +321,38 @@ def revoke_token(session: Session, viewer: Viewer, token_id_or_prefix: str) -> A
     return token
 
 
-def token_user(session: Session, secret: str) -> tuple[User, frozenset[str]] | None:
+def find_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
+    """A live token and its active user; reads only."""
     token = session.execute(select(ApiToken).where(ApiToken.token_hash == _digest(secret))).scalar_one_or_none()
-    now = utcnow()
     if token is None or token.revoked_at is not None:
         return None
-    if token.expires_at is not None and as_utc(token.expires_at) <= now:
+    if token.expires_at is not None and as_utc(token.expires_at) <= utcnow():
         return None
     user = session.get(User, token.user_id)
     if user is None or not user.active:
         return None
-    token.last_used_at = now
+    return token, user
+
+
+def token_use_due(token: ApiToken) -> bool:
+    """Whether the token's last use, kept to TOKEN_USE_PRECISION, needs saving now."""
+    return token.last_used_at is None or utcnow() - as_utc(token.last_used_at) >= TOKEN_USE_PRECISION
+
+
+def note_token_use(session: Session, token_id: str) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is not None:
+        token.last_used_at = utcnow()
+
+
+def token_user(session: Session, secret: str) -> tuple[User, frozenset[str]] | None:
+    """The token's user and scopes; its last use is saved when due (``token_use_due``)."""
+    found = find_token(session, secret)
+    if found is None:
+        return None
+    token, user = found
+    if token_use_due(token):
+        token.last_used_at = utcnow()
     return user, decode_tokens(token.scopes)
 
 

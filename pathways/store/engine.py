@@ -45,6 +45,7 @@ def build_engine(url: str) -> Engine:
 
 
 _ENGINES: dict[str, Engine] = {}
+_FACTORIES: dict[tuple[str, bool], sessionmaker[Session]] = {}
 
 
 def get_engine() -> Engine:
@@ -58,12 +59,17 @@ def dispose_engines() -> None:
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
+    _FACTORIES.clear()
 
 
 def session_factory(readonly: bool = False) -> sessionmaker[Session]:
-    engine = get_engine()
-    bind = engine.execution_options(sqlite_readonly=True) if readonly else engine
-    return sessionmaker(bind=bind, expire_on_commit=False)
+    url = get_settings().effective_database_url
+    found = _FACTORIES.get((url, readonly))
+    if found is None:
+        engine = get_engine()
+        bind = engine.execution_options(sqlite_readonly=True) if readonly else engine
+        found = _FACTORIES[(url, readonly)] = sessionmaker(bind=bind, expire_on_commit=False)
+    return found
 
 
 def is_postgres(session_or_engine: Session | Engine) -> bool:

@@ -245,7 +245,8 @@ class Importer:
         t_now = sink.time(now)
         new_bundles = [b for b in self.unwritten if b.merged_into is None]
         self.unwritten = []
-        numbers = tstore.next_numbers(s, "BND", len(new_bundles)) if new_bundles else []
+        taken = tstore.take_numbers(s, {"BND": len(new_bundles), "TIP": len(placed)})
+        numbers = taken["BND"]
         bundles, referrals, events = [], [], []
         for b, num in zip(new_bundles, numbers, strict=True):
             b.number = num
@@ -261,7 +262,7 @@ class Importer:
                            t_now, load_id))
             b.written, b.sent_at = True, now
             self.dirty.pop(b.id, None)
-        tip_numbers = tstore.next_numbers(s, "TIP", len(placed))
+        tip_numbers = taken["TIP"]
         tips, tipsters, atts, keys, mentions = [], [], [], [], []
         merges: list[tuple[BundleState, str]] = []
         keep_ids = not self.commit_chunks

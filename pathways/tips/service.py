@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, insert, select
+from sqlalchemy import Connection, Select, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import as_utc, utcnow
@@ -30,7 +30,7 @@ from pathways.store.policy import fetch_visible, visible
 from pathways.store.session import unit_of_work
 from pathways.tips import store as tstore
 from pathways.tips.bundles import merge_stored, refresh, split_bundles
-from pathways.tips.dedup import matching_bundles
+from pathways.tips.dedup import Match, matching_bundles
 from pathways.tips.models import (
     Referral,
     ReferralEvent,
@@ -69,10 +69,12 @@ class Submitted:
 
 @dataclass
 class Planned:
-    """A tip judged before any write: prepared, and its candidate duplicates read from the index."""
+    """A tip judged before any write: prepared, its candidate duplicates read from the index, and the
+    bundles of those that report the same event (``dedup.matching_bundles``)."""
     prepared: PreparedTip
     candidates: list[tstore.Candidate]
     office_ids: dict[str, str]
+    found: list[Match]
 
 
 def plan(session: Session, record: dict[str, Any]) -> Planned:
@@ -84,7 +86,9 @@ def plan(session: Session, record: dict[str, Any]) -> Planned:
         p = prepare(record, specs)
     except RecordError as exc:
         raise InvalidInput(str(exc)) from None
-    return Planned(p, tstore.db_candidates(session, p.features.keys), office_ids)
+    candidates = tstore.db_candidates(session, p.features.keys)
+    found = matching_bundles(p.features, ((c.bundle_id, c, c.features) for c in candidates))
+    return Planned(p, candidates, office_ids, found)
 
 
 def submit(session: Session, viewer: Viewer, record: dict[str, Any], *, source: str,
@@ -117,22 +121,21 @@ def intake(viewer: Viewer, record: dict[str, Any], *, source: str, present: Call
         return present(submit(session, viewer, record, source=source, planned=planned))
 
 
-def _matched_bundles(session: Session, planned: Planned) -> list[tuple[TipBundle, tstore.Candidate, str]]:
-    """The bundles holding a report of the same event, strongest match first, as they are now (the
-    candidates may have been read before a merge or a split)."""
-    found = matching_bundles(planned.prepared.features,
-                             ((c.bundle_id, c, c.features) for c in planned.candidates))
+def _matched_bundles(session: Session, found: list[Match]
+                     ) -> list[tuple[TipBundle, Referral | None, tstore.Candidate, str]]:
+    """The bundles holding the matching reports, with their referrals, strongest match first, as they
+    are now (the candidates were read before the write began, maybe before a merge or a split)."""
     if not found:
         return []
-    now_in: dict[str, str] = {tid: bid for tid, bid in session.execute(
-        select(Tip.id, Tip.bundle_id).where(Tip.id.in_([m.ref.tip_id for m in found])))}
-    out: list[tuple[TipBundle, tstore.Candidate, str]] = []
+    now_in = {tid: (b, r) for tid, b, r in session.execute(
+        select(Tip.id, TipBundle, Referral).join(TipBundle, TipBundle.id == Tip.bundle_id)
+        .outerjoin(Referral, Referral.bundle_id == TipBundle.id)
+        .where(Tip.id.in_([m.ref.tip_id for m in found])).execution_options(populate_existing=True))}
+    out: list[tuple[TipBundle, Referral | None, tstore.Candidate, str]] = []
     for m in found:
-        bundle_id = now_in.get(m.ref.tip_id)
-        if bundle_id is not None and all(b.id != bundle_id for b, _, _ in out):
-            b = session.get(TipBundle, bundle_id)
-            if b is not None:
-                out.append((b, m.ref, m.why))
+        hit = now_in.get(m.ref.tip_id)
+        if hit is not None and all(b.id != hit[0].id for b, _, _, _ in out):
+            out.append((hit[0], hit[1], m.ref, m.why))
     return out
 
 
@@ -148,48 +151,61 @@ def _survivor(session: Session, bundles: list[TipBundle]) -> TipBundle:
 
 def _store_one(session: Session, viewer: Viewer, planned: Planned, source: str,
                files: list[tuple[str, str, bytes]]) -> Tip:
-    """The tip's rows, written with Core inserts under one load id and one audit event (a bundle it
-    joins is an ORM update, audited as such)."""
-    p, office_ids = planned.prepared, planned.office_ids
-    matched = _matched_bundles(session, planned)
+    """The tip's rows, written by Core inserts under one load id and one audit event (a bundle it
+    joins is an ORM update, audited as such).
+
+    On PostgreSQL the tip-number counter is the lock every writer queues for (then the bundle counter
+    and the audit chain's head, in that order, ``tstore.take_numbers``), held until the commit: the
+    mentions, which need nothing from other writers, go in before it; the bundles the tip joins are
+    read after it, so their counts are the last writer's."""
+    p, office_ids, found = planned.prepared, planned.office_ids, planned.found
     office_id = office_ids.get(p.route.office_code)
     m = tstore.tip_markings(session, office_id)
+    marks = marking_columns(m)
     tip_id, load_id, now = new_id(), new_id(), utcnow()
-    number = tstore.next_numbers(session, "TIP", 1)[0]
+    conn = session.connection()
+    mentions = _mentions(conn, tip_id, p, marks, load_id, now)
+    numbers = tstore.take_numbers(session, {"TIP": 1} if found else {"TIP": 1, "BND": 1})
+    matched = _matched_bundles(session, found)
+    assert len(matched) >= 1 or not found  # a tip is never deleted, and always in a bundle
     others: list[TipBundle] = []
     if matched:
-        if len(matched) > 1 and split_bundles(session, [b.id for b, _, _ in matched]):
+        if len(matched) > 1 and split_bundles(session, [b.id for b, _, _, _ in matched]):
             matched = matched[:1]  # a supervisor split these apart: join the strongest match only
-        bundle = _survivor(session, [b for b, _, _ in matched])
+        bundle = _survivor(session, [b for b, _, _, _ in matched])
         bundle_id = bundle.id
-        others = [b for b, _, _ in matched if b is not bundle]
-        _, cand, why = matched[0]
+        others = [b for b, _, _, _ in matched if b is not bundle]
+        _, _, cand, why = matched[0]
         bundle_reason = f"bundled with {cand.number or 'an earlier tip'}: {why}"
         if others:
             bundle_reason += f" (and joined {len(matched)} bundles of the same event)"
         else:
-            _join_bundle(session, viewer, bundle, p, office_ids)
+            _join_bundle(session, viewer, bundle, matched[0][1], p, office_ids)
     else:
-        bundle_id = _first_report(session, viewer, p, office_ids, load_id, now)
-        bundle_reason = "first report of its event"
-    marks = marking_columns(m)
-    session.execute(insert(Tip), [{
-        **marks, "id": tip_id, "number": number, "source": source, "external_id": p.external_id,
-        "channel": p.channel, "received_at": p.received_at, "category": p.category,
+        bundle_id, bundle_reason = new_id(), "first report of its event"
+        _first_report(conn, viewer, bundle_id, numbers["BND"][0], p, marks, load_id, now)
+    conn.execute(insert(TipKey), [{"id": new_id(), "key": k, "tip_id": tip_id, "bundle_id": bundle_id,
+                                              "received_at": p.received_at, "load_id": load_id}
+                                             for k in p.features.keys])
+    row = {
+        **marks, "id": tip_id, "number": numbers["TIP"][0], "source": source,
+        "external_id": p.external_id, "channel": p.channel, "received_at": p.received_at, "category": p.category,
         "category_reason": p.category_reason, "narrative": p.narrative, "location": json.dumps(p.location),
         "subjects": json.dumps(p.subjects), "office_code": p.route.office_code, "routing_reason": p.route.reason,
         "routing_flag": p.route.flag, "priority": p.priority.level, "priority_score": p.priority.score,
         "priority_reasons": tstore.reasons_json(p.priority), "bundle_id": bundle_id, "bundle_reason": bundle_reason,
         "identifiers": "\n".join(sorted(p.features.idents)), "signature": p.features.sig, "load_id": load_id,
-        "created_at": now}])
+        "created_at": now}
+    conn.execute(insert(Tip), row)
     if p.tipster:
-        session.execute(insert(TipsterIdentity), [{
+        conn.execute(insert(TipsterIdentity), {
             **marking_columns(tstore.tipster_markings(session, office_id)), "id": new_id(), "tip_id": tip_id,
             "name": p.tipster.get("name", ""), "phone": p.tipster.get("phone", ""),
-            "email": p.tipster.get("email", ""), "load_id": load_id}])
+            "email": p.tipster.get("email", ""), "load_id": load_id})
     if p.attachments:
-        session.execute(insert(TipAttachment), [{**marks, "id": new_id(), "tip_id": tip_id, "stored": False,
-                                                 "load_id": load_id, **a} for a in p.attachments])
+        conn.execute(insert(TipAttachment), [{**marks, "id": new_id(), "tip_id": tip_id, "stored": False,
+                                                         "load_id": load_id, **a} for a in p.attachments])
+    tip = tstore.as_loaded(session, Tip, row)
     for filename, content_type, data in files:
         att = TipAttachment(tip_id=tip_id, filename=filename[:300], content_type=content_type[:120] or
                             "application/octet-stream", size_bytes=len(data), sha256=store_file(data), stored=True)
@@ -198,51 +214,44 @@ def _store_one(session: Session, viewer: Viewer, planned: Planned, source: str,
     if others:
         session.flush()
         for gone in others:
-            merge_stored(session, viewer, bundle, gone.id, f"{p.external_id} matched both: {matched[0][2]}")
+            merge_stored(session, viewer, bundle, gone.id, f"{p.external_id} matched both: {matched[0][3]}")
         refresh(session, bundle)
-    _index(session, tip_id, bundle_id, p, m, load_id, now)
-    tip = session.get(Tip, tip_id)
-    assert tip is not None
+    if any(x["kind"] in PARTY_MENTION_KINDS for x in mentions):
+        note_new_parties(session, "tip", tip_id)  # its subjects join their entities after the commit
+    record_event(session, "load", "tips", load_id, tip=tip_id, bundle=bundle_id, keys=len(p.features.keys),
+                 mentions=len(mentions), tipster=bool(p.tipster), attachments=len(p.attachments))
     return tip
 
 
-def _first_report(session: Session, viewer: Viewer, p: PreparedTip, office_ids: dict[str, str], load_id: str,
-                  now: datetime) -> str:
+def _first_report(conn: Connection, viewer: Viewer, bundle_id: str, number: str, p: PreparedTip,
+                  marks: dict[str, Any], load_id: str, now: datetime) -> None:
     """A new bundle of this one report and its referral, as rows of the tip's load."""
-    marks = marking_columns(tstore.tip_markings(session, office_ids.get(p.route.office_code)))
-    bundle_id, referral_id = new_id(), new_id()
-    session.execute(insert(TipBundle), [{
-        **marks, "id": bundle_id, "number": tstore.next_numbers(session, "BND", 1)[0], "category": p.category,
+    referral_id = new_id()
+    conn.execute(insert(TipBundle), {
+        **marks, "id": bundle_id, "number": number, "category": p.category,
         "report_count": 1, "first_at": p.received_at, "last_at": p.received_at, "office_code": p.route.office_code,
         "priority": p.priority.level, "priority_score": p.priority.score,
-        "priority_reasons": tstore.reasons_json(p.priority), "load_id": load_id, "created_at": now}])
-    session.execute(insert(Referral), [{
+        "priority_reasons": tstore.reasons_json(p.priority), "load_id": load_id, "created_at": now})
+    conn.execute(insert(Referral), {
         **marks, "id": referral_id, "bundle_id": bundle_id, "office_code": p.route.office_code, "status": "sent",
-        "priority": p.priority.level, "sent_at": now, "due_at": now + SLA[p.priority.level], "load_id": load_id}])
-    session.execute(insert(ReferralEvent), [{
+        "priority": p.priority.level, "sent_at": now, "due_at": now + SLA[p.priority.level], "load_id": load_id})
+    conn.execute(insert(ReferralEvent), {
         "id": new_id(), "referral_id": referral_id, "action": "sent", "office_code": p.route.office_code,
-        "note": p.route.reason[:500], "actor": viewer.username, "at": now, "load_id": load_id}])
-    return bundle_id
+        "note": p.route.reason[:500], "actor": viewer.username, "at": now, "load_id": load_id})
 
 
 PARTY_MENTION_KINDS = (MentionKind.PERSON.value, MentionKind.ORGANIZATION.value)
 
 
-def _index(session: Session, tip_id: str, bundle_id: str, p: PreparedTip, m: Markings, load_id: str,
-           now: datetime) -> None:
-    """The tip's dedup keys and mentions, and the one audit event of every row written by Core."""
-    session.execute(insert(TipKey), [{"id": new_id(), "key": k, "tip_id": tip_id, "bundle_id": bundle_id,
-                                      "received_at": p.received_at, "load_id": load_id} for k in p.features.keys])
-    marks = marking_columns(m)
+def _mentions(conn: Connection, tip_id: str, p: PreparedTip, marks: dict[str, Any], load_id: str,
+              now: datetime) -> list[dict[str, Any]]:
+    """The tip's mentions (rows of its load), written; returns them."""
     mentions = [{**marks, "id": new_id(), "kind": i.mention_kind.value, "value": i.value[:500],
                  "normalized": i.normalized[:500], "source": "tips", "record_type": "tip", "record_id": tip_id,
                  "field": i.field, "load_id": load_id, "created_at": now} for i in p.identifiers]
     if mentions:
-        session.execute(insert(Mention), mentions)
-        if any(row["kind"] in PARTY_MENTION_KINDS for row in mentions):
-            note_new_parties(session, "tip", tip_id)  # its subjects join their entities after the commit
-    record_event(session, "load", "tips", load_id, tip=tip_id, bundle=bundle_id, keys=len(p.features.keys),
-                 mentions=len(mentions), tipster=bool(p.tipster), attachments=len(p.attachments))
+        conn.execute(insert(Mention), mentions)
+    return mentions
 
 
 def _open_bundle(session: Session, viewer: Viewer, *, category: str, at: datetime, office_code: str,
@@ -297,7 +306,8 @@ def split(session: Session, viewer: Viewer, tip_id: str, reason: str) -> TipBund
     return new
 
 
-def _join_bundle(session: Session, viewer: Viewer, b: TipBundle, p: PreparedTip, office_ids: dict[str, str]) -> None:
+def _join_bundle(session: Session, viewer: Viewer, b: TipBundle, ref: Referral | None, p: PreparedTip,
+                 office_ids: dict[str, str]) -> None:
     b.report_count += 1
     b.first_at = min(as_utc(b.first_at), p.received_at)
     b.last_at = max(as_utc(b.last_at), p.received_at)
@@ -306,7 +316,6 @@ def _join_bundle(session: Session, viewer: Viewer, b: TipBundle, p: PreparedTip,
         base = list(p.priority.reasons)
     pr = tstore.bundle_priority(base, b.report_count)
     b.priority, b.priority_score, b.priority_reasons = pr.level, pr.score, tstore.reasons_json(pr)
-    ref = session.execute(select(Referral).where(Referral.bundle_id == b.id)).scalar_one_or_none()
     if ref is None:
         return
     if ref.status in ("sent", "rerouted") and ref.priority != pr.level:

@@ -8,11 +8,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import TextClause, func, select, text
+from sqlalchemy import TextClause, func, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from pathways.core.clock import as_utc, utcnow
 from pathways.core.ids import human_number
@@ -20,12 +20,14 @@ from pathways.core.policy import Caveat, Classification, Markings
 from pathways.identity import service as identity
 from pathways.identity.models import Office
 from pathways.identity.offices_file import OfficeSpec
-from pathways.store.engine import is_postgres
+from pathways.store.audit import record_event
+from pathways.store.base import Base
 from pathways.tips import dedup
 from pathways.tips.models import Tip, TipSequence
 from pathways.tips.priority import Priority, Reason, level_for
 from pathways.tips.routing import specs_from_rows
 
+M = TypeVar("M", bound=Base)
 _OFFICES: dict[str, tuple[tuple, list[OfficeSpec], dict[str, str], float]] = {}
 _AGENCY: dict[str, str] = {}
 OFFICES_TTL = 30.0  # seconds an intake process trusts its copy of the offices table
@@ -71,22 +73,68 @@ def tipster_markings(session: Session, office_id: str | None) -> Markings:
 
 def next_numbers(session: Session, prefix: str, count: int, when: datetime | None = None) -> list[str]:
     """``count`` fresh human numbers; the counter row is locked for the rest of the transaction."""
+    return take_numbers(session, {prefix: count}, when)[prefix]
+
+
+def take_numbers(session: Session, counts: dict[str, int], when: datetime | None = None) -> dict[str, list[str]]:
+    """Fresh human numbers of several counters at once (prefix -> how many). Every writer locks the
+    counters in one order (by name) and the audit chain's head after them, so two writers never
+    wait for each other crosswise (PostgreSQL would end one of them as a deadlock).
+
+    One ``UPDATE … RETURNING`` takes a counter's numbers and its lock together; the change is audited
+    as the ORM would audit it (an ``update`` event with the old and the new value)."""
     year = (when or utcnow()).year
-    name = f"{prefix}{year % 100:02d}"
-    stmt = select(TipSequence).where(TipSequence.name == name)
-    if is_postgres(session):
-        stmt = stmt.with_for_update()
-    seq = session.execute(stmt).scalar_one_or_none()
-    if seq is None:  # the year's first numbers, as ``store.numbers.allocate_numbers`` makes a counter
+    out: dict[str, list[str]] = {}
+    changed: list[tuple[str, int, int]] = []
+    for prefix in sorted(counts):
+        count = counts[prefix]
+        if count <= 0:
+            out[prefix] = []
+            continue
+        start, seq_id = _bump(session, f"{prefix}{year % 100:02d}", count)
+        if seq_id is not None:
+            changed.append((seq_id, start, start + count))
+        out[prefix] = [human_number(prefix, year, start + i + 1, width=7) for i in range(count)]
+    for seq_id, old, new in changed:
+        record_event(session, "update", "tip_sequences", seq_id, value=[old, new])
+    return out
+
+
+def _bump(session: Session, name: str, count: int) -> tuple[int, str | None]:
+    """Advance a counter by ``count``: (its value before, its id), or (0, None) for a counter made
+    now, whose creation the ORM audits."""
+    bump = (update(TipSequence).where(TipSequence.name == name).values(value=TipSequence.value + count)
+            .returning(TipSequence.id, TipSequence.value))
+    conn = session.connection()
+    row = conn.execute(bump).one_or_none()
+    if row is None:  # the year's first numbers, as ``store.numbers.allocate_numbers`` makes a counter
         try:
             with session.begin_nested():
-                seq = TipSequence(name=name, value=0)
-                session.add(seq)
+                session.add(TipSequence(name=name, value=count))
+            return 0, None
         except IntegrityError:  # another writer created it first: wait for its lock
-            seq = session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
-    start = seq.value
-    seq.value = start + count
-    return [human_number(prefix, year, start + i + 1, width=7) for i in range(count)]
+            row = conn.execute(bump).one()
+    return row[1] - count, row[0]
+
+
+def as_loaded(session: Session, model: type[M], row: dict[str, Any]) -> M:
+    """A row this transaction just wrote with a Core insert, as the object a query would return,
+    without the query: in the session, its columns loaded, later changes flushed (and audited) as
+    usual. Columns the row leaves out must have a constant default (or none), as the insert used."""
+    values = {}
+    for column in model.__table__.columns:
+        if column.key in row:
+            values[column.key] = row[column.key]
+        elif column.default is None:
+            values[column.key] = None
+        elif column.default.is_scalar:
+            values[column.key] = column.default.arg
+        else:
+            raise ValueError(f"{model.__tablename__}.{column.key}: give the value the insert wrote")
+    obj = model(**values)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
 
 
 def corroboration(reports: int) -> Reason | None:
