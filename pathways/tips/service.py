@@ -127,10 +127,11 @@ def _matched_bundles(session: Session, found: list[Match]
     are now (the candidates were read before the write began, maybe before a merge or a split)."""
     if not found:
         return []
-    now_in = {tid: (b, r) for tid, b, r in session.execute(
-        select(Tip.id, TipBundle, Referral).join(TipBundle, TipBundle.id == Tip.bundle_id)
-        .outerjoin(Referral, Referral.bundle_id == TipBundle.id)
-        .where(Tip.id.in_([m.ref.tip_id for m in found])).execution_options(populate_existing=True))}
+    stmt = (select(Tip.id, TipBundle, Referral).join(TipBundle, TipBundle.id == Tip.bundle_id)
+            .outerjoin(Referral, Referral.bundle_id == TipBundle.id)
+            .where(Tip.id.in_([m.ref.tip_id for m in found])).execution_options(populate_existing=True))
+    with session.no_autoflush:  # the counters' audit events go with the tip's, in one flush
+        now_in = {tid: (b, r) for tid, b, r in session.execute(stmt)}
     out: list[tuple[TipBundle, Referral | None, tstore.Candidate, str]] = []
     for m in found:
         hit = now_in.get(m.ref.tip_id)

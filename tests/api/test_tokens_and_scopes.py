@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from pathways.api.app import create_app
+from pathways.core.clock import as_utc, utcnow
 from pathways.core.policy import Role
 from pathways.identity import service as identity
 from pathways.identity.models import ApiToken
@@ -117,3 +119,29 @@ def test_validation_errors_are_problem_details(client: TestClient, make_user) ->
 def test_unknown_routes_are_problem_details(client: TestClient) -> None:
     missing = client.get("/api/nowhere")
     assert missing.status_code == 404 and missing.json()["status"] == 404
+
+
+def test_a_tokens_last_use_is_kept_to_the_minute(client: TestClient, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Using a token is a read: its last use is saved when the one stored is a minute old, not on
+    every request."""
+    _, analyst = make_user(Role.INTELLIGENCE_ANALYST)
+    secret = token_for(analyst, "read")
+
+    def last_used() -> datetime | None:
+        with unit_of_work(analyst, readonly=True) as session:
+            token = session.execute(select(ApiToken).where(ApiToken.user_id == analyst.user_id)).scalar_one()
+            return token.last_used_at
+
+    assert last_used() is None
+    assert client.get("/api/me", headers=bearer(secret)).status_code == 200
+    first = last_used()
+    assert first is not None
+    assert client.get("/api/me", headers=bearer(secret)).status_code == 200
+    assert last_used() == first
+    stale = utcnow() - identity.TOKEN_USE_PRECISION
+    with unit_of_work(analyst) as session:
+        token = session.execute(select(ApiToken).where(ApiToken.user_id == analyst.user_id)).scalar_one()
+        token.last_used_at = stale
+    assert client.get("/api/me", headers=bearer(secret)).status_code == 200
+    later = last_used()
+    assert later is not None and as_utc(later) > stale
