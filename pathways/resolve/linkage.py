@@ -245,10 +245,10 @@ def _link_kind(kind: str, reps: pl.DataFrame, other_reps: pl.DataFrame | None, s
         every = linker.misc.query_sql(
             "SELECT " + ", ".join(f"regexp_replace(CAST(join_key_{s} AS STRING), '^.*-__-', '') AS id_{s}"
                                   for s in ("l", "r")) + f" FROM {blocked}")
-        every_frame = pl.from_arrow(every.as_pyarrow_table())
+        compared = pl.from_arrow(every.as_pyarrow_table())
         every.drop_table_from_database_and_remove_from_cache()
-        assert isinstance(every_frame, pl.DataFrame)
-        candidates = every_frame
+        assert isinstance(compared, pl.DataFrame)
+        candidates = compared
     t = time.perf_counter()
     floor = min(settings.review_band[0], settings.company_floor)
     predictions = linker.inference.predict(threshold_match_probability=floor)
