@@ -29,7 +29,6 @@ from pathways.tips.routing import specs_from_rows
 
 M = TypeVar("M", bound=Base)
 _OFFICES: dict[str, tuple[tuple, list[OfficeSpec], dict[str, str], float]] = {}
-_AGENCY: dict[str, str] = {}
 OFFICES_TTL = 30.0  # seconds an intake process trusts its copy of the offices table
 
 
@@ -54,10 +53,8 @@ def offices(session: Session) -> tuple[list[OfficeSpec], dict[str, str]]:
 
 
 def agency_id(session: Session) -> str:
-    url = str(session.get_bind().engine.url)
-    if url not in _AGENCY:
-        _AGENCY[url] = identity.agency(session).id
-    return _AGENCY[url]
+    """The agency's id (kept per process by ``identity.agency_id``), made if the store has none yet."""
+    return identity.agency_id(session) or identity.agency(session).id
 
 
 def tip_markings(session: Session, office_id: str | None) -> Markings:
