@@ -1,7 +1,8 @@
-"""Where online intake's server CPU goes: tips taken one after another, in-process, through the route's
-own function (``tips.api._intake``: the caller resolved, the tip judged in a read-only transaction,
-then written), against the same cached store as ``bench/tips_intake.py``. No HTTP and no concurrency:
-this is the cost of one tip, not the rate the server sustains.
+"""Where online intake's server CPU goes: tips taken in-process through the route's own steps (the caller
+resolved, ``tips.api._intake_caller``, per tip; then the tips written in groups of ``--group``,
+``tips.intake_groups.write_group``, as the server groups the tips that arrive together), against the
+same cached store as ``bench/tips_intake.py``. No HTTP and no concurrency: this is the cost of a tip
+in groups of that size, not the rate the server sustains.
 
 Reported per tip: CPU (``process_time``, so the background placement of parties counts too), wall
 time, the SQL statements sent by kind, and the transactions begun; with ``--profile``, cProfile's
@@ -10,12 +11,13 @@ shares, not its milliseconds).
 
 Writes bench/results/tips_intake_profile.json (one entry per database). Usage:
 ``.venv/bin/python bench/tips_intake_profile.py [--store-tips 100000] [--world-scale medium] [--tips 300]
-[--profile] [--label before-] [--no-postgres] [--no-sqlite]``.
+[--group 1] [--profile] [--label before-] [--no-postgres] [--no-sqlite]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import io
 import json
@@ -80,6 +82,15 @@ def run(key: str, url: str, args: argparse.Namespace, records: list[dict[str, An
     from pathways.store import migrate
     from pathways.store.engine import dispose_engines, get_engine
     from pathways.tips import api
+    from pathways.tips.intake_groups import Waiting, write_group
+
+    loop = asyncio.new_event_loop()
+
+    def take(recs: list[dict[str, Any]]) -> None:
+        group = [Waiting(api._intake_caller(request), "agency", r, loop.create_future()) for r in recs]
+        for outcome in write_group(group, api._submitted):
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     reset_settings()
     dispose_engines()
@@ -89,7 +100,7 @@ def run(key: str, url: str, args: argparse.Namespace, records: list[dict[str, An
     api._warm()
     request = request_for(token)
     for rec in records[:20]:  # caches filled, as in a server that has taken a few tips
-        api._intake(request, fresh(rec))
+        take([fresh(rec)])
     online.drain()
 
     kinds: Counter[str] = Counter()
@@ -110,8 +121,8 @@ def run(key: str, url: str, args: argparse.Namespace, records: list[dict[str, An
     cpu0, wall0 = time.process_time(), time.perf_counter()
     if profile:
         profile.enable()
-    for rec in work:
-        api._intake(request, rec)
+    for start in range(0, n, args.group):
+        take(work[start:start + args.group])
     online.drain()
     if profile:
         profile.disable()
@@ -121,7 +132,7 @@ def run(key: str, url: str, args: argparse.Namespace, records: list[dict[str, An
     dispose_engines()
     transactions = kinds.pop("(transaction)", 0)
     out: dict[str, Any] = {
-        "database": key, "store_tips": store_tips, "tips": n, "profiled": bool(profile),
+        "database": key, "store_tips": store_tips, "tips": n, "group": args.group, "profiled": bool(profile),
         "cpu_ms_per_tip": round(1000 * cpu / n, 2), "wall_ms_per_tip": round(1000 * wall / n, 2),
         "statements_per_tip": round(sum(kinds.values()) / n, 2), "transactions_per_tip": round(transactions / n, 2),
         "statements_by_kind_per_tip": {k: round(v / n, 2) for k, v in kinds.most_common()},
@@ -148,6 +159,7 @@ def main() -> None:
     ap.add_argument("--world-scale", default="large", help="the world whose tips fill the store")
     ap.add_argument("--store-tips", type=int, default=100_000)
     ap.add_argument("--tips", type=int, default=300, help="tips taken and measured")
+    ap.add_argument("--group", type=int, default=1, help="tips written together (the server's group size)")
     ap.add_argument("--profile", action="store_true", help="run under cProfile and report the top functions")
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--no-postgres", action="store_true")
@@ -162,7 +174,8 @@ def main() -> None:
             continue
         url, _ = tips_intake.ensure_store(database, args.seed, args.store_tips, args.world_scale)
         entry = run(database, url, args, records)
-        data[args.label + database + ("-profiled" if args.profile else "")] = entry
+        key = args.label + database + (f"-group{args.group}" if args.group > 1 else "")
+        data[key + ("-profiled" if args.profile else "")] = entry
         print(json.dumps(entry, indent=2))
         data["python"], data["machine"], data["cpus"] = platform.python_version(), platform.machine(), os.cpu_count()
         args.out.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")

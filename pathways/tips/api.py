@@ -3,7 +3,7 @@ questions. Thin: every line of logic is in ``service`` and ``importer``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Body, Depends, Request, status
 from sqlalchemy.orm import Session
@@ -13,6 +13,8 @@ from pathways.api.deps import caller, db, require_roles, require_scope, transact
 from pathways.core.errors import InvalidInput, NotAuthenticated
 from pathways.core.policy import Role, Viewer
 from pathways.tips import importer, service
+from pathways.tips.intake_groups import groups_for
+from pathways.tips.models import Tip
 from pathways.tips.present import bundle_out, referral_out, tip_out
 from pathways.tips.schemas import (
     BatchOut,
@@ -66,19 +68,22 @@ async def submit(request: Request, record: dict[str, Any] = Body(..., examples=[
         "external_id": "PRT-1", "received_at": "2026-01-05T10:00:00Z", "channel": "partner_referral",
         "narrative": "Smugglers use TX plate ABC-1234 near Laredo, TX.", "location": {"zip": "78040"}}])
         ) -> SubmittedOut:
-    # Not the per-request session: the whole intake (the caller resolved, the tip judged in a
-    # read-only snapshot, then written) runs in one thread call, so no transaction of it ever waits
-    # for another thread; it takes a transaction slot like every request on the per-request session.
+    # The caller is resolved in a thread call of its own; the tip then waits for its group
+    # (``intake_groups``): tips that arrive together are stored together, each answered on its own.
     async with transaction_slot():
-        return await run_in_threadpool(_intake, request, record)
+        v = await run_in_threadpool(_intake_caller, request)
+    return cast(SubmittedOut, await groups_for(_submitted).submit(v, record, _source(v)))
 
 
-def _intake(request: Request, record: dict[str, Any]) -> SubmittedOut:
+def _intake_caller(request: Request) -> Viewer:
     v = intake_viewer(request)
     require_scope(v, "write")
     require_roles(v, *INTAKE)
-    return service.intake(v, record, source=_source(v), present=lambda out: SubmittedOut(
-        created=out.created, tip=tip_out(out.tip)))
+    return v
+
+
+def _submitted(tip: Tip, created: bool) -> SubmittedOut:
+    return SubmittedOut(created=created, tip=tip_out(tip))
 
 
 def intake_viewer(request: Request) -> Viewer:

@@ -99,11 +99,13 @@ _MENTION = ("id", "source", "record_type", "kind", "value", "normalized", "field
 
 
 class Importer:
-    def __init__(self, session: Session, viewer: Viewer, source: str, commit_chunks: bool = False) -> None:
+    def __init__(self, session: Session, viewer: Viewer, source: str, commit_chunks: bool = False,
+                 bulk: bool = True) -> None:
         self.session, self.viewer, self.source = session, viewer, source
         self.commit_chunks = commit_chunks
         self.sink = RowSink(session)
-        self.sink.bulk_mode()
+        if bulk:  # not for online groups: the server's pooled connections keep their small caches
+            self.sink.bulk_mode()
         self.specs, self.office_ids = tstore.offices(session)
         self.bundler = Bundler(self._load_bundle)
         self.unwritten: list[BundleState] = []  # bundles created since the last chunk was written
@@ -419,7 +421,8 @@ def import_file(session: Session, viewer: Viewer, path: Path, *, source: str = "
 
 def import_records(session: Session, viewer: Viewer, records: list[Any], *, source: str) -> ImportReport:
     """An API batch: same rules as a file; the line number is the record's position (from 1)."""
-    imp = Importer(session, viewer, source)
+    tstore.lock_bundling(session)  # online intake may be bundling the same events right now
+    imp = Importer(session, viewer, source, bulk=False)
     report = imp.run(((i + 1, r if isinstance(r, dict) else RecordError("a tip must be a JSON object"))
                       for i, r in enumerate(records)))
     session.add(TipImport(source=source, filename="api batch", sha256=hashlib.sha256(

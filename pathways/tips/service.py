@@ -8,11 +8,10 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection, Select, case, func, insert, select
 from sqlalchemy.orm import Session
@@ -27,7 +26,6 @@ from pathways.resolve.mentions import marking_columns, note_new_parties
 from pathways.resolve.models import Mention, MentionKind
 from pathways.store.audit import record_event
 from pathways.store.policy import fetch_visible, visible
-from pathways.store.session import unit_of_work
 from pathways.tips import store as tstore
 from pathways.tips.bundles import merge_stored, refresh, split_bundles
 from pathways.tips.dedup import Match, matching_bundles
@@ -51,7 +49,6 @@ OPEN_STATUSES = ("sent", "accepted", "declined", "rerouted")
 TIPLINE = (Role.TIPLINE_OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 RATE_LIMIT = 10  # anonymous reports per client per hour
 MAX_UPLOAD = 10 * 1024 * 1024
-T = TypeVar("T")
 
 
 class RateLimited(PathwaysError):
@@ -108,19 +105,6 @@ def submit(session: Session, viewer: Viewer, record: dict[str, Any], *, source: 
     return out
 
 
-def intake(viewer: Viewer, record: dict[str, Any], *, source: str, present: Callable[[Submitted], T]) -> T:
-    """One tip from the API: judged in a read-only transaction, written in a short one; ``present``
-    turns the result into the response before the session closes."""
-    with unit_of_work(viewer, readonly=True) as session:
-        known = session.execute(select(Tip).where(Tip.source == source, Tip.external_id == str(
-            record.get("external_id") or ""))).scalar_one_or_none()
-        if known is not None:
-            return present(Submitted(known, created=False))
-        planned = plan(session, record)
-    with unit_of_work(viewer) as session:
-        return present(submit(session, viewer, record, source=source, planned=planned))
-
-
 def _matched_bundles(session: Session, found: list[Match]
                      ) -> list[tuple[TipBundle, Referral | None, tstore.Candidate, str]]:
     """The bundles holding the matching reports, with their referrals, strongest match first, as they
@@ -166,6 +150,7 @@ def _store_one(session: Session, viewer: Viewer, planned: Planned, source: str,
     tip_id, load_id, now = new_id(), new_id(), utcnow()
     conn = session.connection()
     mentions = _mentions(conn, tip_id, p, marks, load_id, now)
+    tstore.lock_bundling(session)
     numbers = tstore.take_numbers(session, {"TIP": 1} if found else {"TIP": 1, "BND": 1})
     matched = _matched_bundles(session, found)
     assert len(matched) >= 1 or not found  # a tip is never deleted, and always in a bundle

@@ -68,6 +68,16 @@ def tipster_markings(session: Session, office_id: str | None) -> Markings:
                     owner_office_id=office_id)
 
 
+BUNDLING_LOCK = 0x7469707362756E64  # "tipsbund": PostgreSQL's advisory lock for writers that bundle tips
+
+
+def lock_bundling(session: Session) -> None:
+    """Writers that read bundles and then write their counts go one at a time, until the commit. On
+    SQLite a writer's transaction already holds the database's write lock from its first statement."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BUNDLING_LOCK})
+
+
 def next_numbers(session: Session, prefix: str, count: int, when: datetime | None = None) -> list[str]:
     """``count`` fresh human numbers; the counter row is locked for the rest of the transaction."""
     return take_numbers(session, {prefix: count}, when)[prefix]

@@ -1,8 +1,10 @@
-"""Online intake from many threads at once: first reports (a new bundle and referral) and reports that
-join a bundle interleave, and none waits crosswise for another's locks."""
+"""Online intake from several writers at once (as from several server processes): groups of first
+reports (a new bundle and referral) and of reports that join a bundle interleave; every tip lands,
+each bundle counts all its reports, and no writer waits crosswise for another's locks."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -13,10 +15,11 @@ from pathways.core.policy import Role, Viewer
 from pathways.identity import service as identity
 from pathways.store.audit import verify_chain
 from pathways.store.session import unit_of_work
-from pathways.tips import service
+from pathways.tips.intake_groups import Waiting, write_group
 from pathways.tips.models import Tip, TipBundle
 
-THREADS = 6
+WRITERS = 4
+GROUP = 5
 TIPS = 60
 
 
@@ -26,21 +29,27 @@ def report(event: str, n: int) -> dict[str, Any]:
             "narrative": f"Report {n}: counterfeit watches sold at https://{event}.example/shop/{event} near Laredo."}
 
 
-def test_first_reports_and_joins_at_once_all_land_in_one_chain(cli_viewer: Viewer, make_user) -> None:  # type: ignore[no-untyped-def]
+def answers(viewer: Viewer, records: list[dict[str, Any]]) -> list[Any]:
+    """What each caller of one group is told: (bundle id, created) or the error."""
+    loop = asyncio.new_event_loop()
+    try:
+        group = [Waiting(viewer, "agency", r, loop.create_future()) for r in records]
+        return write_group(group, lambda tip, created: (tip.bundle_id, created))
+    finally:
+        loop.close()
+
+
+def test_groups_of_first_reports_and_joins_at_once_all_land_in_one_chain(cli_viewer: Viewer, make_user) -> None:  # type: ignore[no-untyped-def]
     with unit_of_work(cli_viewer) as session:
         identity.load_offices(session, cli_viewer)
     _, operator = make_user(Role.TIPLINE_OPERATOR)
     seeded = [f"ev-{uuid.uuid4().hex[:10]}" for _ in range(3)]
-    for event in seeded:
-        service.intake(operator, report(event, 0), source="agency", present=lambda out: out.tip.id)
+    assert all(created for _, created in answers(operator, [report(event, 0) for event in seeded]))
     # every other tip joins a seeded event's bundle; the rest each start a bundle of their own
     records = [report(seeded[i % 3] if i % 2 else f"new-{uuid.uuid4().hex[:10]}", i) for i in range(TIPS)]
-
-    def take(rec: dict[str, Any]) -> tuple[str, bool]:
-        return service.intake(operator, rec, source="agency", present=lambda out: (out.tip.bundle_id, out.created))
-
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        taken = list(pool.map(take, records))
+    groups = [records[i:i + GROUP] for i in range(0, TIPS, GROUP)]
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        taken = [a for part in pool.map(lambda g: answers(operator, g), groups) for a in part]
     assert all(created for _, created in taken)
     with unit_of_work(cli_viewer, readonly=True) as session:
         ids = [r["external_id"] for r in records]
