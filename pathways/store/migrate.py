@@ -8,7 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from pathways.core.settings import ROOT, get_settings
-from pathways.store.engine import get_engine
+from pathways.store import indexes
+from pathways.store.engine import build_engine, get_engine
 
 MIGRATIONS = ROOT / "migrations"
 
@@ -22,6 +23,13 @@ def alembic_config(url: str | None = None) -> Config:
 
 def upgrade(revision: str = "head", url: str | None = None) -> None:
     command.upgrade(alembic_config(url), revision)
+    if revision == "head":  # a bulk load interrupted before it built its deferred indexes
+        engine = build_engine(url or get_settings().effective_database_url)
+        try:
+            with engine.begin() as conn:
+                indexes.restore(conn)
+        finally:
+            engine.dispose()
 
 
 def downgrade(revision: str, url: str | None = None) -> None:

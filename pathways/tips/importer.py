@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Index, Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import as_utc, utcnow
@@ -29,6 +29,7 @@ from pathways.core.ids import new_id
 from pathways.core.imports import file_sha256
 from pathways.core.policy import Viewer
 from pathways.core.settings import get_settings
+from pathways.store import indexes
 from pathways.store.audit import record_event
 from pathways.store.base import encode_tokens
 from pathways.tips import store as tstore
@@ -42,6 +43,11 @@ from pathways.tips.routing import HQ
 from pathways.tips.staging import TIP_VALUES, Staged, stage
 
 CHUNK = 20_000
+# The tables a file import fills. Those empty when it starts get their indexes built at its end
+# (ADR 0021), all but the one the load reads: a merge moves a bundle's tips by tips.bundle_id.
+LOADED = ("tips", "tip_keys", "mentions", "tip_bundles", "tip_referrals", "tip_referral_events",
+          "tipster_identities", "tip_attachments")
+READ_WHILE_LOADING = frozenset({"ix_tips_bundle_id"})
 
 
 def default_workers() -> int:
@@ -106,6 +112,11 @@ class Importer:
         self.sink = RowSink(session)
         if bulk:  # not for online groups: the server's pooled connections keep their small caches
             self.sink.bulk_mode()
+        self.deferred: list[Index] = []
+        if commit_chunks:  # a file: committed chunk by chunk, so indexes may be missing after a crash
+            conn = session.connection()
+            indexes.restore(conn, LOADED)
+            self.deferred = indexes.defer(conn, LOADED, keep=READ_WHILE_LOADING)
         self.specs, self.office_ids = tstore.offices(session)
         self.bundler = Bundler(self._load_bundle)
         self.unwritten: list[BundleState] = []  # bundles created since the last chunk was written
@@ -156,6 +167,9 @@ class Importer:
             progress(len(done))
 
     def _finish(self) -> ImportReport:
+        if self.deferred:
+            indexes.build(self.session.connection(), self.deferred)
+            self.deferred = []
         b = self.bundler
         r = self.report
         r.bundles_created, r.bundles_joined, r.bundles_merged = b.created, b.joined, b.merges

@@ -5,13 +5,19 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
+from sqlalchemy import inspect
 from typer.testing import CliRunner
 
 from pathways.cli import app
 from pathways.core.policy import Viewer
 from pathways.identity import service as identity
+from pathways.store import migrate
 from pathways.store.audit import verify_chain
+from pathways.store.engine import get_engine
+from pathways.store.models import load_all_models
 from pathways.store.session import unit_of_work
 from pathways.tips import importer
 from pathways.tips.quality import measure
@@ -62,3 +68,55 @@ def test_cli_refuses_a_missing_file_in_one_line() -> None:
     result = CliRunner().invoke(app, ["tips", "import", "/nonexistent/feed.jsonl"])
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+def _missing_indexes(bind: Any = None) -> list[str]:
+    insp = inspect(bind if bind is not None else get_engine())
+    tables = load_all_models().tables
+    return sorted(str(ix.name) for name in importer.LOADED for ix in tables[name].indexes
+                  if ix.name not in {i["name"] for i in insp.get_indexes(name)})
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _interrupt(_done: int) -> None:
+    raise Interrupted
+
+
+def test_an_interrupted_import_leaves_no_table_without_its_indexes(
+        fresh_database: str, cli_viewer: Viewer, tiny_world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    feed = tiny_world / "tips.jsonl"
+    with unit_of_work(cli_viewer) as session:
+        identity.load_offices(session, cli_viewer)
+    monkeypatch.setattr(importer, "CHUNK", 300)
+    # into empty tables the indexes are built after the rows: stopped after its first chunk, the
+    # import has committed rows without them, and upgrading the database builds them
+    with pytest.raises(Interrupted), unit_of_work(cli_viewer) as session:
+        importer.import_file(session, cli_viewer, feed, source="world", workers=1, progress=_interrupt)
+    assert "ix_tip_keys_key_received" in _missing_indexes()
+    assert "ix_tips_bundle_id" not in _missing_indexes()  # a merge moves tips by it during the load
+    migrate.upgrade()
+    assert _missing_indexes() == []
+    with unit_of_work(cli_viewer) as session:
+        report = importer.import_file(session, cli_viewer, feed, source="world", workers=1)
+    assert (report.unchanged, report.created) == (300, 700)
+    assert _missing_indexes() == []
+
+
+def test_an_import_resumed_after_an_interruption_builds_the_indexes_first(
+        fresh_database: str, cli_viewer: Viewer, tiny_world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    feed = tiny_world / "tips.jsonl"
+    with unit_of_work(cli_viewer) as session:
+        identity.load_offices(session, cli_viewer)
+    monkeypatch.setattr(importer, "CHUNK", 300)
+    with pytest.raises(Interrupted), unit_of_work(cli_viewer) as session:
+        importer.import_file(session, cli_viewer, feed, source="world", workers=1, progress=_interrupt)
+    seen = []
+    with unit_of_work(cli_viewer) as session:
+        report = importer.import_file(session, cli_viewer, feed, source="world", workers=1,
+                                      progress=lambda _n: seen.append(_missing_indexes(session.connection())))
+    assert (report.unchanged, report.created) == (300, 700)
+    assert seen and all(m == [] for m in seen)  # the resumed load looks up stored tips by them
+    assert _missing_indexes() == []
