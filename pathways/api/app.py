@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from sqlalchemy import text
@@ -59,4 +61,12 @@ def create_app() -> FastAPI:
     from pathways.web.app import mount_web
 
     mount_web(app)
+    app.router.on_startup.append(_settle)  # after every module's own warm-up
     return app
+
+
+def _settle() -> None:
+    """What start-up loaded (modules, the ZIP and city tables) lives as long as the process: moved out
+    of the collector's reach, so its full passes stay short instead of stalling requests."""
+    gc.collect()
+    gc.freeze()

@@ -36,7 +36,7 @@ from pathways.tips import store as tstore
 from pathways.tips.bulk_write import RowSink
 from pathways.tips.bundles import merge_stored, split_bundles
 from pathways.tips.bundling import Bundler, BundleState, Placement
-from pathways.tips.models import Referral, Tip, TipBundle, TipImport, TipKey
+from pathways.tips.models import Referral, Tip, TipBundle, TipImport
 from pathways.tips.prepare import RecordError, prepare
 from pathways.tips.priority import SLA, Reason
 from pathways.tips.routing import HQ
@@ -239,18 +239,7 @@ class Importer:
         return out
 
     def _db_candidates(self, fresh: list[Staged]) -> dict[str, list[tstore.Candidate]]:
-        keys = sorted({k for st in fresh for k in st.keys})
-        by_key: dict[str, list[tstore.Candidate]] = {}
-        for i in range(0, len(keys), 900):
-            part = keys[i:i + 900]
-            cands = {c.tip_id: c for c in tstore.db_candidates(self.session, part)}
-            if not cands:
-                continue
-            rows = self.session.execute(select(TipKey.key, TipKey.tip_id).where(
-                TipKey.key.in_(part), TipKey.tip_id.in_(list(cands)[:900]))).all()
-            for k, tid in rows:
-                by_key.setdefault(k, []).append(cands[tid])
-        return by_key
+        return tstore.candidates_by_key(self.session, {k for st in fresh for k in st.keys})
 
     # -- writing --
 

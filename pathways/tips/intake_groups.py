@@ -119,7 +119,7 @@ def write_group(group: list[Waiting], present: Present) -> list[Any]:
 
 def _write_part(viewer: Viewer, source: str, records: list[dict[str, Any]], present: Present) -> list[Any]:
     """One transaction: the records of one caller imported as a chunk, then each presented."""
-    with unit_of_work(viewer) as session:
+    with tstore.bundling_turn(), unit_of_work(viewer) as session:
         tstore.lock_bundling(session)
         ext_ids = [str(r.get("external_id") or "") for r in records]
         known = set(session.scalars(select(Tip.external_id).where(

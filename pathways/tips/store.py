@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from pathways.core.clock import as_utc, utcnow
 from pathways.core.ids import human_number
 from pathways.core.policy import Caveat, Classification, Markings
+from pathways.core.settings import get_settings
 from pathways.identity import service as identity
 from pathways.identity.models import Office
 from pathways.identity.offices_file import OfficeSpec
@@ -69,6 +72,25 @@ def tipster_markings(session: Session, office_id: str | None) -> Markings:
 
 
 BUNDLING_LOCK = 0x7469707362756E64  # "tipsbund": PostgreSQL's advisory lock for writers that bundle tips
+
+
+@contextmanager
+def bundling_turn() -> Iterator[None]:
+    """A turn among the processes that bundle tips into one SQLite database, taken before the write
+    transaction begins: the kernel hands the turn on the moment it is free, where SQLite's busy
+    handler polls with sleeps of up to 100 ms (the whole tail of a server's latency under load).
+    PostgreSQL writers queue on ``lock_bundling`` inside their transaction instead."""
+    url = get_settings().effective_database_url
+    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.bundling-lock", "a") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(turn, fcntl.LOCK_UN)
 
 
 def lock_bundling(session: Session) -> None:
@@ -177,7 +199,7 @@ class Candidate:
 def _recent_by_key(n_keys: int) -> TextClause:
     """One statement for all of a tip's keys: per key an index range scan (key, received_at DESC,
     LIMIT), however many tips share it."""
-    part = "SELECT * FROM (SELECT tip_id, received_at FROM tip_keys WHERE key = :k{i} " \
+    part = "SELECT * FROM (SELECT key, tip_id, received_at FROM tip_keys WHERE key = :k{i} " \
            "ORDER BY received_at DESC LIMIT :n) AS r{i}"
     return text(" UNION ALL ".join(part.format(i=i) for i in range(n_keys)))
 
@@ -185,32 +207,36 @@ def _recent_by_key(n_keys: int) -> TextClause:
 def db_candidates(session: Session, keys: Iterable[str], per_key: int = dedup.MAX_PER_KEY) -> list[Candidate]:
     """Tips already stored that share a key (an identifier or an LSH band), the most recent first,
     each with the bundle it is in now."""
-    order: dict[str, Any] = {}
+    by_key = candidates_by_key(session, keys, per_key)
+    found = {c.tip_id: c for cands in by_key.values() for c in cands}
+    return sorted(found.values(), key=lambda c: c.features.received_at, reverse=True)
+
+
+def candidates_by_key(session: Session, keys: Iterable[str], per_key: int = dedup.MAX_PER_KEY
+                      ) -> dict[str, list[Candidate]]:
+    """Per key, the most recent ``per_key`` stored tips that share it, the most recent first (one
+    statement for the keys, one for the tips)."""
+    hits: dict[str, list[str]] = {}
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), 400):
         part = wanted[start:start + 400]
         params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(part)}
         params["n"] = per_key
-        for tid, at in session.execute(_recent_by_key(len(part)), params):
-            if tid not in order or at > order[tid]:
-                order[tid] = at
-    if not order:
-        return []
-    out: list[Candidate] = []
-    ids = sorted(order, key=lambda t: order[t], reverse=True)
+        for key, tid, _ in session.execute(_recent_by_key(len(part)), params):
+            hits.setdefault(key, []).append(tid)
+    ids = sorted({tid for tids in hits.values() for tid in tids})
+    found: dict[str, Candidate] = {}
     for i in range(0, len(ids), 900):
         rows = session.execute(
             select(Tip.id, Tip.bundle_id, Tip.received_at, Tip.identifiers, Tip.signature, Tip.location, Tip.category,
                    Tip.number)
             .where(Tip.id.in_(ids[i:i + 900]))
         ).all()
-        found = {}
         for tid, bid, at, idents, sig, loc, cat, number in rows:
             feats = dedup.DedupFeatures(as_utc(at), frozenset((idents or "").splitlines()), sig,
                                         _location_key(loc), cat)
             found[tid] = Candidate(tid, bid, feats, number)
-        out.extend(found[t] for t in ids[i:i + 900] if t in found)
-    return out
+    return {key: [found[t] for t in tids if t in found] for key, tids in hits.items()}
 
 
 @functools.lru_cache(maxsize=4096)
