@@ -146,7 +146,8 @@ def _note_parties(session: Session, tip_ids: list[str]) -> None:
     """Tips that name people or firms: their parties join the entities once the group commits."""
     if not tip_ids:
         return
-    named = session.scalars(select(Mention.record_id).distinct().where(
-        Mention.record_type == "tip", Mention.record_id.in_(tip_ids), Mention.kind.in_(PARTY_MENTION_KINDS)))
-    for tid in named:
+    # kinds filtered here: with them in the query, PostgreSQL's plan walks every party mention by kind
+    mentions = session.execute(select(Mention.record_id, Mention.kind).where(
+        Mention.record_type == "tip", Mention.record_id.in_(tip_ids)))
+    for tid in sorted({tid for tid, kind in mentions if kind in PARTY_MENTION_KINDS}):
         note_new_parties(session, "tip", tid)

@@ -204,6 +204,11 @@ def _recent_by_key(n_keys: int) -> TextClause:
     return text(" UNION ALL ".join(part.format(i=i) for i in range(n_keys)))
 
 
+_RECENT_BY_KEY_PG = text(
+    "SELECT k.key, r.tip_id, r.received_at FROM unnest(CAST(:keys AS text[])) AS k(key) CROSS JOIN LATERAL "
+    "(SELECT tip_id, received_at FROM tip_keys WHERE tip_keys.key = k.key ORDER BY received_at DESC LIMIT :n) AS r")
+
+
 def db_candidates(session: Session, keys: Iterable[str], per_key: int = dedup.MAX_PER_KEY) -> list[Candidate]:
     """Tips already stored that share a key (an identifier or an LSH band), the most recent first,
     each with the bundle it is in now."""
@@ -216,23 +221,28 @@ def candidates_by_key(session: Session, keys: Iterable[str], per_key: int = dedu
                       ) -> dict[str, list[Candidate]]:
     """Per key, the most recent ``per_key`` stored tips that share it, the most recent first (one
     statement for the keys, one for the tips)."""
-    hits: dict[str, list[str]] = {}
     wanted = sorted(set(keys))
-    for start in range(0, len(wanted), 400):
-        part = wanted[start:start + 400]
-        params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(part)}
-        params["n"] = per_key
-        for key, tid, _ in session.execute(_recent_by_key(len(part)), params):
-            hits.setdefault(key, []).append(tid)
+    rows: list[Any] = []
+    if session.get_bind().dialect.name == "postgresql":  # one plan, where a UNION's takes 10-30 ms to make
+        rows = list(session.execute(_RECENT_BY_KEY_PG, {"keys": wanted, "n": per_key})) if wanted else []
+    else:
+        for start in range(0, len(wanted), 400):
+            part = wanted[start:start + 400]
+            params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(part)}
+            params["n"] = per_key
+            rows += session.execute(_recent_by_key(len(part)), params)
+    hits: dict[str, list[str]] = {}
+    for key, tid, _ in rows:
+        hits.setdefault(key, []).append(tid)
     ids = sorted({tid for tids in hits.values() for tid in tids})
     found: dict[str, Candidate] = {}
     for i in range(0, len(ids), 900):
-        rows = session.execute(
+        tips = session.execute(
             select(Tip.id, Tip.bundle_id, Tip.received_at, Tip.identifiers, Tip.signature, Tip.location, Tip.category,
                    Tip.number)
             .where(Tip.id.in_(ids[i:i + 900]))
         ).all()
-        for tid, bid, at, idents, sig, loc, cat, number in rows:
+        for tid, bid, at, idents, sig, loc, cat, number in tips:
             feats = dedup.DedupFeatures(as_utc(at), frozenset((idents or "").splitlines()), sig,
                                         _location_key(loc), cat)
             found[tid] = Candidate(tid, bid, feats, number)
