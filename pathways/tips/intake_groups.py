@@ -67,8 +67,11 @@ class IntakeGroups:
 
         while self.waiting:
             group, self.waiting = self.waiting[:MAX_GROUP], self.waiting[MAX_GROUP:]
-            async with transaction_slot():
-                outcomes = await run_in_threadpool(write_group, group, self.present)
+            try:
+                async with transaction_slot():
+                    outcomes = await run_in_threadpool(write_group, group, self.present)
+            except Exception as exc:  # never leave a caller waiting for an answer that will not come
+                outcomes = [exc] * len(group)
             for w, outcome in zip(group, outcomes, strict=True):
                 if w.done.done():  # the caller went away; its tip is stored all the same
                     continue
@@ -91,30 +94,34 @@ def groups_for(present: Present) -> IntakeGroups:
 
 
 def write_group(group: list[Waiting], present: Present) -> list[Any]:
-    """Each caller's outcome, in order. Tips of one caller and source share a transaction; should one
-    fail as a whole (not a bad record: a database error), its tips are tried one by one so the others
-    still get in."""
+    """Each caller's outcome, in order: the presented tip, or the exception that is its answer. Tips
+    of one caller and source share a transaction."""
     outcomes: list[Any] = [None] * len(group)
     parts: dict[tuple[Viewer, str], list[int]] = {}
     for i, w in enumerate(group):
         parts.setdefault((w.viewer, w.source), []).append(i)
     for (viewer, source), members in parts.items():
-        try:
-            results = _write_part(viewer, source, [group[i].record for i in members], present)
-        except PathwaysError as exc:
-            results = [exc] * len(members)
-        except Exception:
-            if len(members) == 1:
-                raise
-            results = []
-            for i in members:
-                try:
-                    results += _write_part(viewer, source, [group[i].record], present)
-                except Exception as exc:  # this tip's own failure is its caller's answer
-                    results.append(exc)
+        results = _write_or_retry(viewer, source, [group[i].record for i in members], present)
         for i, r in zip(members, results, strict=True):
             outcomes[i] = r
     return outcomes
+
+
+def _write_or_retry(viewer: Viewer, source: str, records: list[dict[str, Any]], present: Present) -> list[Any]:
+    """The records in one transaction; should it fail as a whole on a database error (a bad record is
+    not one: it is refused on its own), each is tried alone, so the others still get in."""
+    try:
+        return _write_part(viewer, source, records, present)
+    except Exception as exc:
+        if isinstance(exc, PathwaysError) or len(records) == 1:
+            return [exc] * len(records)
+    out: list[Any] = []
+    for record in records:
+        try:
+            out += _write_part(viewer, source, [record], present)
+        except Exception as exc:  # this tip's own failure is its caller's answer
+            out.append(exc)
+    return out
 
 
 def _write_part(viewer: Viewer, source: str, records: list[dict[str, Any]], present: Present) -> list[Any]:

@@ -9,12 +9,14 @@ from typing import Any
 
 import httpx
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from pathways.api.app import create_app
 from pathways.core.policy import Role, Viewer
 from pathways.identity import service as identity
 from pathways.store.audit import AuditEvent
 from pathways.store.session import unit_of_work
+from pathways.tips import intake_groups
 from pathways.tips.models import Tip
 from tests.tips.test_intake_and_referrals import record, token
 from tests.tips.test_intake_concurrency import answers
@@ -68,3 +70,24 @@ def test_tips_sent_at_once_through_the_api_each_get_their_answer(database_url: s
     assert [t["external_id"] for t in tips] == [r["external_id"] for i, r in enumerate(records) if i != 5]
     assert len({t["number"] for t in tips}) == 11
     assert all(t["office_code"].startswith("SAC-") and t["bundle_id"] for t in tips)
+
+
+def test_a_group_whose_transaction_fails_is_retried_tip_by_tip(cli_viewer: Viewer, make_user,
+                                                               monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    with unit_of_work(cli_viewer) as session:
+        identity.load_offices(session, cli_viewer)
+    _, operator = make_user(Role.TIPLINE_OPERATOR)
+    real = intake_groups._write_part
+
+    def fails_together(viewer: Viewer, source: str, records: list[dict[str, Any]], present: Any) -> list[Any]:
+        if len(records) > 1:
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real(viewer, source, records, present)
+
+    monkeypatch.setattr(intake_groups, "_write_part", fails_together)
+    records = [record() for _ in range(3)]
+    got = answers(operator, records)
+    assert [created for _, created in got] == [True, True, True]
+    with unit_of_work(cli_viewer, readonly=True) as session:
+        assert session.scalar(select(func.count(Tip.id)).where(
+            Tip.external_id.in_([r["external_id"] for r in records]))) == 3
