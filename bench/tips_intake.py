@@ -10,7 +10,8 @@ Open loop (``OpenLoop``): request i is sent at t0 + i/rate whatever the earlier 
 bounded pool of blocking connections; its latency counts from that scheduled time, so queueing in the
 client or the server shows. Reported: latency and service-time percentiles, every outcome (status
 codes, timeouts, connection errors, requests never answered), the client's own send lag, the server's
-CPU per tip and peak RSS, and the machine load before and after.
+CPU per tip and peak RSS, the whole machine's CPU busy share (server, database and client together),
+the groups the server wrote (ADR 0020) and tips per group, and the machine load before and after.
 
 Writes bench/results/tips_intake.json. Usage: ``.venv/bin/python bench/tips_intake.py [--seed 1]
 [--store-tips 1000000] [--world-scale large] [--rate 100] [--seconds 60] [--no-postgres] [--no-sqlite] [--build-only]``.
@@ -211,10 +212,12 @@ def run(key: str, url: str, var_dir: Path, args: argparse.Namespace, built_s: fl
         _wait_healthy(port, server, log)
         warm = OpenLoop(port, token, records, connections=1, timeout=args.timeout).run(10, 2)
         load_before = _uptime()
-        cpu_before = _cpu_seconds(server.pid)
+        cpu_before, machine_before, groups_before = _cpu_seconds(server.pid), _machine_ticks(), _groups(url)
         result = OpenLoop(port, token, records, connections=args.connections,
                           timeout=args.timeout).run(args.rate, args.seconds)
         server_cpu = _cpu_seconds(server.pid) - cpu_before
+        busy, total = (after - before for after, before in zip(_machine_ticks(), machine_before, strict=True))
+        groups = _groups(url) - groups_before
         load_after = _uptime()
         hwm = _peak_rss_kib(server.pid)
     finally:
@@ -231,9 +234,31 @@ def run(key: str, url: str, var_dir: Path, args: argparse.Namespace, built_s: fl
                    "server_workers": args.workers, "server_peak_rss_mib": round(hwm / 1024, 1),
                    "server_cpu_seconds": round(server_cpu, 1),
                    "server_cpu_ms_per_tip": round(1000 * server_cpu / max(result["created"], 1), 1),
+                   "machine_cpu_busy": round(busy / max(total, 1), 3),
+                   "groups_written": groups, "tips_per_group": round(result["created"] / max(groups, 1), 2),
                    "load_before": load_before, "load_after": load_after,
                    "taken_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
     return result
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine so far: the server, the database, this client."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _groups(url: str) -> int:
+    """Tip groups written so far: each is one ``load`` audit event of tips (ADR 0020)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM audit_events WHERE action = 'load' "
+                                         "AND object_type = 'tips'")).scalar() or 0)
+    finally:
+        engine.dispose()
 
 
 def _uptime() -> str:
