@@ -10,7 +10,7 @@ window behind the newest one can match nothing any more and are dropped from mem
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -66,8 +66,9 @@ class Bundler:
     def __init__(self, load: BundleLoader) -> None:
         self.load = load
         self.index = dedup.KeyIndex()
-        self.feats: dict[int, dedup.DedupFeatures] = {}
-        self.tip_bundle: dict[int, str] = {}
+        # import number -> (the bundle it was placed in, the number, its features): a candidate as
+        # ``matching_bundles`` takes it, made once
+        self.tips: dict[int, tuple[str, int, dedup.DedupFeatures]] = {}
         self.into: dict[str, str] = {}  # merged bundle -> the bundle it went into
         self.states: dict[str, BundleState] = {}
         self.n = self.pruned_at = 0
@@ -89,15 +90,12 @@ class Bundler:
             found = self.states[bundle_id] = self.load(bundle_id)
         return found
 
-    def _candidates(self, keys: tuple[str, ...], stored: list[Any]) -> Iterator[tuple[str, Any, dedup.DedupFeatures]]:
-        into, feats, tip_bundle = self.into, self.feats, self.tip_bundle
-        for j in self.index.candidates(list(keys)):
-            f = feats.get(j)
-            if f is not None:
-                b = tip_bundle[j]
-                yield (self.bundle(b) if b in into else b), j, f
-        for c in stored:
-            yield self.bundle(c.bundle_id), c, c.features
+    def _candidates(self, keys: tuple[str, ...], stored: list[Any]) -> list[tuple[str, Any, dedup.DedupFeatures]]:
+        into = self.into
+        out: list[tuple[str, Any, dedup.DedupFeatures]] = [
+            t if t[0] not in into else (self.bundle(t[0]), t[1], t[2]) for t in self.index.candidates(keys, self.tips)]
+        out += [(self.bundle(c.bundle_id), c, c.features) for c in stored]
+        return out
 
     def place(self, st: Staged, stored: list[Any], new_id: Callable[[], str]) -> Placement:
         """Put one tip in its bundle; ``stored`` are candidates from the database (store.Candidate)."""
@@ -128,9 +126,8 @@ class Bundler:
         i = self.n
         self.n += 1
         keys = self._keys_to_write(st, b.id)
-        self.index.add(list(st.keys), i, set(keys))
-        self.feats[i] = feats
-        self.tip_bundle[i] = b.id
+        self.index.add(st.keys, i, set(keys))
+        self.tips[i] = (b.id, i, feats)
         if self.newest is None or st.received_at > self.newest:
             self.newest = st.received_at
         return Placement(b.id, reason, keys, merged, created=not found)
@@ -139,9 +136,9 @@ class Bundler:
         out = []
         for k in st.keys:
             last = self.index.last_written(k)
-            feats = self.feats.get(last) if last is not None else None
-            if (feats is None or self.bundle(self.tip_bundle[last]) != bundle_id  # type: ignore[index]
-                    or abs(st.received_at - feats.received_at) > KEY_REFRESH):
+            t = self.tips.get(last) if last is not None else None
+            if (t is None or self.bundle(t[0]) != bundle_id
+                    or abs(st.received_at - t[2].received_at) > KEY_REFRESH):
                 out.append(k)
         return out
 
@@ -174,7 +171,6 @@ class Bundler:
             return
         self.pruned_at = self.n
         horizon = self.newest - dedup.WINDOW
-        self.feats = {i: f for i, f in self.feats.items() if f.received_at >= horizon}
-        self.tip_bundle = {i: b for i, b in self.tip_bundle.items() if i in self.feats}
-        self.index.keep(self.feats)
+        self.tips = {i: t for i, t in self.tips.items() if t[2].received_at >= horizon}
+        self.index.keep(self.tips)
         self.states = {k: s for k, s in self.states.items() if s.last >= horizon or not s.written}

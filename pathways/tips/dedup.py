@@ -17,7 +17,7 @@ import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from datasketch import MinHash
@@ -36,6 +36,7 @@ WINDOW = timedelta(days=180)
 _WORD = re.compile(r"[a-z0-9]+")
 _UNPACK = struct.Struct(f"<{NUM_PERM}I").unpack
 _NONE: dict[str, frozenset[str]] = {}
+T = TypeVar("T")
 
 
 def shingles(text: str) -> set[bytes]:
@@ -236,9 +237,16 @@ def matching_bundles(me: DedupFeatures, candidates: Iterable[tuple[str, Any, Ded
     most recent members do not match is given up after MISSES_PER_BUNDLE tries."""
     found: dict[str, Match] = {}
     misses: dict[str, int] = {}
-    listed = list(candidates)
+    listed = candidates if isinstance(candidates, list) else list(candidates)
     quiet = len(reported_at_place(me, listed)) <= 1
+    place, distinctive = me.location, me.distinctive
     for bundle, ref, other in listed:
+        if other.location != place and (not distinctive or distinctive.isdisjoint(other.distinctive)):
+            # most candidates (a shared text band, a phone) are of other places: ``same_event``'s
+            # answer without the call
+            if bundle not in found:
+                misses[bundle] = misses.get(bundle, 0) + 1
+            continue
         known = found.get(bundle)
         if (known is not None and known.firm) or misses.get(bundle, 0) >= MISSES_PER_BUNDLE:
             continue
@@ -274,15 +282,24 @@ class KeyIndex:
     def __init__(self) -> None:
         self.entries: dict[str, list[int]] = {}
 
-    def candidates(self, keys: list[str]) -> list[int]:
-        """Tips sharing a key, the most recent MAX_PER_KEY of each key, most recent first."""
-        seen: dict[int, None] = {}
+    def candidates(self, keys: Iterable[str], live: Mapping[int, T]) -> list[T]:
+        """What ``live`` holds of the tips sharing a key (the most recent MAX_PER_KEY of each key),
+        most recent first."""
+        seen: set[int] = set()
+        out = []
+        get = self.entries.get
         for k in keys:
-            bucket = self.entries.get(k)
+            bucket = get(k)
             if bucket:
-                for i in reversed(bucket[-MAX_PER_KEY:]):
-                    seen[i if i >= 0 else ~i] = None
-        return list(seen)
+                for i in bucket[:-MAX_PER_KEY - 1:-1]:
+                    if i < 0:
+                        i = ~i
+                    if i not in seen:
+                        seen.add(i)
+                        found = live.get(i)
+                        if found is not None:
+                            out.append(found)
+        return out
 
     def last_written(self, key: str) -> int | None:
         for i in reversed(self.entries.get(key, ())):
@@ -290,9 +307,13 @@ class KeyIndex:
                 return i
         return None
 
-    def add(self, keys: list[str], i: int, written: set[str]) -> None:
+    def add(self, keys: Iterable[str], i: int, written: set[str]) -> None:
+        entries = self.entries
         for k in keys:
-            bucket = self.entries.setdefault(k, [])
+            bucket = entries.get(k)
+            if bucket is None:
+                entries[k] = [i if k in written else ~i]
+                continue
             bucket.append(i if k in written else ~i)
             if len(bucket) > MAX_PER_KEY * 2:
                 del bucket[:MAX_PER_KEY]

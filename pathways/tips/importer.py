@@ -10,12 +10,14 @@ nothing and an interrupted import resumes where it stopped.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import json
 import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -54,6 +56,7 @@ def default_workers() -> int:
     """Extraction processes for a file import: PATHWAYS_TIPS_WORKERS, else the CPUs (at most 4)."""
     return get_settings().tips_workers or min(4, os.cpu_count() or 1)
 MAX_LINE = 1_000_000
+GC_YOUNG = 50_000  # allocations between collections of the youngest generation during a file import
 
 
 @dataclass
@@ -391,6 +394,20 @@ def _batched(items: Iterable[tuple[int, Any]], n: int) -> Iterator[list[tuple[in
         yield chunk
 
 
+@contextmanager
+def _young_collections_every(allocations: int) -> Iterator[None]:
+    """The garbage collector's first threshold raised for a while (in this process and the workers
+    it forks). An import makes millions of small tuples that live for a chunk (rows, candidates)
+    beside the dedup window's features that live for months: collected every 700 allocations (the
+    default), each of them is traversed again and again on its way to the oldest generation."""
+    old = gc.get_threshold()
+    gc.set_threshold(allocations, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """(line number, raw bytes) for each non-blank line; decoded where the record is prepared."""
     with path.open("rb") as fh:
@@ -409,10 +426,11 @@ def import_file(session: Session, viewer: Viewer, path: Path, *, source: str = "
     sha = file_sha256(path)
     imp = Importer(session, viewer, source, commit_chunks=True)
     workers = default_workers() if workers is None else workers
-    if workers > 1:
-        report = imp.run_parallel(read_lines(path), workers, progress)
-    else:
-        report = imp.run(read_lines(path), progress)
+    with _young_collections_every(GC_YOUNG):
+        if workers > 1:
+            report = imp.run_parallel(read_lines(path), workers, progress)
+        else:
+            report = imp.run(read_lines(path), progress)
     report.rejects_path = rejects_path or path.with_name(path.name + ".rejects.csv")
     if report.rejects:
         write_rejects(report.rejects_path, report.rejects)
