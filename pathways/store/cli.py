@@ -11,8 +11,11 @@ app = new_app("Database schema: upgrade and inspect.")
 @app.command()
 @cli_errors
 def upgrade(revision: str = "head") -> None:
-    """Apply migrations up to REVISION (default: the newest)."""
-    migrate.upgrade(revision)
+    """Apply migrations up to REVISION (default: the newest, which also builds any index that an
+    interrupted bulk import left out)."""
+    built = migrate.upgrade(revision)
+    if built:
+        console.print(f"built {len(built)} missing indexes: {', '.join(built)}")
     console.print(f"database at revision [bold]{migrate.current_revision()}[/]")
 
 

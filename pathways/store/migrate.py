@@ -21,15 +21,18 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-def upgrade(revision: str = "head", url: str | None = None) -> None:
+def upgrade(revision: str = "head", url: str | None = None) -> list[str]:
+    """Migrate to ``revision``; at the head, also build the indexes a bulk load interrupted before
+    its end left out (ADR 0021). Returns their names."""
     command.upgrade(alembic_config(url), revision)
-    if revision == "head":  # a bulk load interrupted before it built its deferred indexes
-        engine = build_engine(url or get_settings().effective_database_url)
-        try:
-            with engine.begin() as conn:
-                indexes.restore(conn)
-        finally:
-            engine.dispose()
+    if revision != "head":
+        return []
+    engine = build_engine(url or get_settings().effective_database_url)
+    try:
+        with engine.begin() as conn:
+            return indexes.restore(conn)
+    finally:
+        engine.dispose()
 
 
 def downgrade(revision: str, url: str | None = None) -> None:
