@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from pathways.core.clock import as_utc, utcnow
@@ -65,11 +65,16 @@ def refresh(session: Session, bundle: TipBundle) -> None:
 
 
 def split_bundles(session: Session, bundle_ids: list[str]) -> set[str]:
-    """Of these bundles, those a supervisor has split: their tips are not merged automatically."""
+    """Of these bundles, those a supervisor has split, or made by a split: their tips are not merged
+    automatically. Read from the referrals' few events, never from the bundles' (maybe thousands of) tips."""
     if not bundle_ids:
         return set()
-    stmt = (select(Referral.bundle_id).join(ReferralEvent, ReferralEvent.referral_id == Referral.id)
-            .where(Referral.bundle_id.in_(bundle_ids), ReferralEvent.action == "split"))
-    split_from = {n for (n,) in session.execute(select(Tip.bundle_id).where(
-        Tip.bundle_id.in_(bundle_ids), Tip.bundle_reason.startswith("split from")))}
-    return set(session.execute(stmt).scalars()) | split_from
+    referrals = {rid: bid for rid, bid in session.execute(
+        select(Referral.id, Referral.bundle_id).where(Referral.bundle_id.in_(bundle_ids)))}
+    if not referrals:
+        return set()
+    # two look-ups by index: joined in one statement, PostgreSQL's plan scans every event
+    made_by_split = and_(ReferralEvent.action == "sent", ReferralEvent.note.startswith("split from"))
+    events = select(ReferralEvent.referral_id).where(ReferralEvent.referral_id.in_(list(referrals)),
+                                                     or_(ReferralEvent.action == "split", made_by_split))
+    return {referrals[r] for r in session.execute(events).scalars()}

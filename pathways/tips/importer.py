@@ -122,6 +122,7 @@ class Importer:
             self.deferred = indexes.defer(conn, LOADED, keep=READ_WHILE_LOADING)
         self.specs, self.office_ids = tstore.offices(session)
         self.bundler = Bundler(self._load_bundle)
+        self.preloaded: dict[str, BundleState] = {}  # stored bundles read for this chunk, not yet joined
         self.unwritten: list[BundleState] = []  # bundles created since the last chunk was written
         self.dirty: dict[str, BundleState] = {}  # written bundles that changed since
         self.seen: dict[str, int] = {}  # external_id -> line, within this import
@@ -207,6 +208,7 @@ class Importer:
         if not fresh:
             return
         stored = self._db_candidates(fresh) if self.store_has_tips else {}
+        self._preload({c.bundle_id for cands in stored.values() for c in cands})
         placed: list[tuple[Staged, Placement]] = []
         for st in fresh:
             cands = [c for k in st.keys for c in stored.get(k, ())]
@@ -219,17 +221,30 @@ class Importer:
             placed.append((st, where))
         self._write(placed)
         self.bundler.prune()
+        self.preloaded = {}
+
+    def _preload(self, bundle_ids: set[str]) -> None:
+        """The stored bundles this chunk's candidates are in, read at once (bundle, referral status,
+        split or not), for the few the chunk's tips will join: far fewer statements than one bundle
+        at a time."""
+        want = sorted(b for b in bundle_ids if b not in self.bundler.states and b not in self.preloaded)
+        for i in range(0, len(want), 900):
+            part = want[i:i + 900]
+            pinned = split_bundles(self.session, part)
+            rows = self.session.execute(select(TipBundle, Referral.status)
+                                        .outerjoin(Referral, Referral.bundle_id == TipBundle.id)
+                                        .where(TipBundle.id.in_(part)))
+            for row, status in rows:
+                self.preloaded[row.id] = _stored_state(row, status, row.id in pinned)
 
     def _load_bundle(self, bundle_id: str) -> BundleState:
+        found = self.preloaded.pop(bundle_id, None)
+        if found is not None:
+            return found
         row = self.session.get(TipBundle, bundle_id)
         assert row is not None
         status = self.session.execute(select(Referral.status).where(Referral.bundle_id == bundle_id)).scalar()
-        base = tuple((r.points, r.text) for r in tstore.reasons_from_json(row.priority_reasons)
-                     if not r.text.startswith("corroborated"))
-        return BundleState(row.id, row.number, Counter({row.category: row.report_count}), row.report_count,
-                           as_utc(row.first_at), as_utc(row.last_at), row.office_code, base,
-                           sum(p for p, _ in base), new=False, progressed=status not in (None, "sent"),
-                           pinned=bool(split_bundles(self.session, [bundle_id])), written=True)
+        return _stored_state(row, status, bool(split_bundles(self.session, [bundle_id])))
 
     def _existing(self, external_ids: list[str]) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -321,6 +336,9 @@ class Importer:
         if not grown:
             return
         rows, clocks, moves = [], [], []
+        earlier = [b.id for b in grown if b.sent_at is None]
+        refs = {r.bundle_id: r for i in range(0, len(earlier), 900) for r in s.scalars(
+            select(Referral).where(Referral.bundle_id.in_(earlier[i:i + 900])))}
         for b in grown:
             pr = tstore.bundle_priority([Reason(p, t) for p, t in b.base], b.count)
             office_id = self.office_ids.get(b.office)
@@ -333,7 +351,7 @@ class Importer:
                 if b.office != HQ:
                     moves.append({"b_id": b.id, "office_code": b.office, "owner_office_id": office_id})
             else:  # a bundle from an earlier import: its referral may have moved on since
-                ref = s.execute(select(Referral).where(Referral.bundle_id == b.id)).scalar_one_or_none()
+                ref = refs.get(b.id)
                 if ref is not None and ref.status in ("sent", "rerouted"):
                     ref.priority, ref.due_at = pr.level, as_utc(ref.sent_at) + SLA[pr.level]
                     if ref.status == "sent" and ref.office_code == HQ and b.office != HQ:
@@ -346,6 +364,16 @@ class Importer:
         if moves:
             s.execute(update(rt).where(rt.c.bundle_id == bindparam("b_id"), rt.c.status == "sent",
                                        rt.c.office_code == HQ), moves)
+
+
+def _stored_state(row: TipBundle, referral_status: str | None, pinned: bool) -> BundleState:
+    """A bundle stored before this chunk, as the bundler keeps it in memory."""
+    base = tuple((r.points, r.text) for r in tstore.reasons_from_json(row.priority_reasons)
+                 if not r.text.startswith("corroborated"))
+    return BundleState(row.id, row.number, Counter({row.category: row.report_count}), row.report_count,
+                       as_utc(row.first_at), as_utc(row.last_at), row.office_code, base,
+                       sum(p for p, _ in base), new=False, progressed=referral_status not in (None, "sent"),
+                       pinned=pinned, written=True)
 
 
 _WORKER: dict[str, Any] = {}
