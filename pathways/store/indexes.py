@@ -54,3 +54,13 @@ def defer(conn: Connection, tables: Iterable[str], keep: frozenset[str] = frozen
 def build(conn: Connection, indexes: Iterable[Index]) -> None:
     for ix in indexes:
         ix.create(conn, checkfirst=True)
+
+
+def analyze(conn: Connection, tables: Iterable[str]) -> None:
+    """Fresh planner statistics for tables a load just filled, as PostgreSQL's guide to populating a
+    database says: without them (autovacuum may be off, or not yet round) a look-up of a few dozen ids
+    is planned as a scan of the whole table. SQLite's planner without statistics already takes an index
+    to be selective, and a full ``ANALYZE`` of a large file reads every index: not run there."""
+    if conn.dialect.name == "postgresql":
+        for name in tables:
+            conn.exec_driver_sql(f"ANALYZE {conn.dialect.identifier_preparer.quote(name)}")

@@ -174,6 +174,8 @@ class Importer:
         if self.deferred:
             indexes.build(self.session.connection(), self.deferred)
             self.deferred = []
+        if self.commit_chunks and self.report.created:  # a file: the tables it filled have changed a lot
+            indexes.analyze(self.session.connection(), LOADED)
         b = self.bundler
         r = self.report
         r.bundles_created, r.bundles_joined, r.bundles_merged = b.created, b.joined, b.merges

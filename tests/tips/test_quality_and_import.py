@@ -121,3 +121,16 @@ def test_an_import_resumed_after_an_interruption_builds_the_indexes_first(
     assert (report.unchanged, report.created) == (300, 700)
     assert seen and all(m == [] for m in seen)  # the resumed load looks up stored tips by them
     assert _missing_indexes() == []
+
+
+def test_a_file_import_leaves_postgresql_the_statistics_of_what_it_loaded(
+        fresh_database: str, cli_viewer: Viewer, tiny_world: Path) -> None:
+    if get_engine().dialect.name != "postgresql":
+        pytest.skip("statistics are PostgreSQL's planner's; SQLite's takes an index to be selective without them")
+    with unit_of_work(cli_viewer) as session:
+        identity.load_offices(session, cli_viewer)
+        importer.import_file(session, cli_viewer, tiny_world / "tips.jsonl", source="world", workers=1)
+    with get_engine().connect() as conn:
+        analyzed = {name for (name,) in conn.exec_driver_sql(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")}
+    assert set(importer.LOADED) <= analyzed
