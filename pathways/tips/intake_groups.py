@@ -8,8 +8,9 @@ so the server keeps up instead of queueing. Every caller still waits for its own
 routed and bundled, and gets its own answer (created or already there, or why it was refused).
 
 Bundling reads bundles and then writes their counts, so groups of all server processes are written
-one at a time: on SQLite a writer's transaction begins with the write lock (``BEGIN IMMEDIATE``), on
-PostgreSQL it takes the bundling lock first (``store.lock_bundling``).
+one at a time: on SQLite the group writers take turns by a file lock (``store.bundling_turn``) before
+their transaction takes the write lock; on PostgreSQL the transaction takes the bundling lock first
+(``store.lock_bundling``). ADR 0020.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from pathways.api.deps import transaction_slot
 from pathways.core.errors import InvalidInput, PathwaysError
 from pathways.core.policy import Viewer
 from pathways.resolve.mentions import note_new_parties
@@ -63,8 +65,6 @@ class IntakeGroups:
         return await done
 
     async def _write_all(self) -> None:
-        from pathways.api.deps import transaction_slot
-
         while self.waiting:
             group, self.waiting = self.waiting[:MAX_GROUP], self.waiting[MAX_GROUP:]
             try:
