@@ -24,8 +24,10 @@ from pathways.world.variants import to_cyrillic
 
 ANY = st.text(max_size=60)
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10)
-# words a company name keeps as they are (no abbreviation, no legal form)
-PLAIN = WORD.filter(lambda w: normalize_company_name(f"xq {w} qx") == f"xq {w} qx")
+# words a company name keeps as they are, first or inside (no abbreviation, no legal form: "PT" and "OOO"
+# lead a name as its legal form)
+PLAIN = WORD.filter(lambda w: normalize_company_name(f"xq {w} qx") == f"xq {w} qx"
+                    and normalize_company_name(f"{w} xq qx") == f"{w} xq qx")
 FIRST = st.sampled_from(N.US_FIRST + N.RU_FIRST + N.ES_FIRST)
 LAST = st.sampled_from(N.US_LAST + N.RU_LAST + N.ES_LAST)
 
