@@ -38,8 +38,9 @@ def bearer(viewer, scopes: str = "read,write") -> dict[str, str]:  # type: ignor
 
 @pytest.fixture()
 def knights(owner, officer) -> str:  # type: ignore[no-untyped-def]
-    """An approved NORTHERN KNIGHTS (plus a made-up word so each test finds only its own)."""
-    word = "Z" + uuid.uuid4().hex[:6].upper().replace("0", "Q").replace("1", "W")
+    """An approved NORTHERN KNIGHTS (plus a made-up word so each test finds only its own: long enough
+    that two tests' marks never score as similar, which six random characters sometimes did)."""
+    word = "Z" + uuid.uuid4().hex[:16].upper().replace("0", "Q").replace("1", "W")
     with unit_of_work(owner) as session:
         rec, req = service.file_recordation(session, owner, filing(mark=f"NORTHERN KNIGHTS {word}"))
         req_id = rec.id, req.id
