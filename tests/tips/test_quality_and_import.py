@@ -85,16 +85,22 @@ def _interrupt(_done: int) -> None:
     raise Interrupted
 
 
-def test_an_interrupted_import_leaves_no_table_without_its_indexes(
-        fresh_database: str, cli_viewer: Viewer, tiny_world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _interrupted_import(cli_viewer: Viewer, tiny_world: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The world's tips imported in chunks of 300 and stopped after the first; returns the feed."""
     feed = tiny_world / "tips.jsonl"
     with unit_of_work(cli_viewer) as session:
         identity.load_offices(session, cli_viewer)
     monkeypatch.setattr(importer, "CHUNK", 300)
-    # into empty tables the indexes are built after the rows: stopped after its first chunk, the
-    # import has committed rows without them, and upgrading the database builds them
     with pytest.raises(Interrupted), unit_of_work(cli_viewer) as session:
         importer.import_file(session, cli_viewer, feed, source="world", workers=1, progress=_interrupt)
+    return feed
+
+
+def test_an_interrupted_import_leaves_no_table_without_its_indexes(
+        fresh_database: str, cli_viewer: Viewer, tiny_world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # into empty tables the indexes are built after the rows: stopped after its first chunk, the
+    # import has committed rows without them, and upgrading the database builds them
+    feed = _interrupted_import(cli_viewer, tiny_world, monkeypatch)
     missing = _missing_indexes()
     assert "ix_tip_keys_key_received" in missing
     assert "ix_tips_bundle_id" not in missing  # a merge moves tips by it during the load
@@ -108,12 +114,7 @@ def test_an_interrupted_import_leaves_no_table_without_its_indexes(
 
 def test_an_import_resumed_after_an_interruption_builds_the_indexes_first(
         fresh_database: str, cli_viewer: Viewer, tiny_world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    feed = tiny_world / "tips.jsonl"
-    with unit_of_work(cli_viewer) as session:
-        identity.load_offices(session, cli_viewer)
-    monkeypatch.setattr(importer, "CHUNK", 300)
-    with pytest.raises(Interrupted), unit_of_work(cli_viewer) as session:
-        importer.import_file(session, cli_viewer, feed, source="world", workers=1, progress=_interrupt)
+    feed = _interrupted_import(cli_viewer, tiny_world, monkeypatch)
     seen = []
     with unit_of_work(cli_viewer) as session:
         report = importer.import_file(session, cli_viewer, feed, source="world", workers=1,
