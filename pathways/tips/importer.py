@@ -78,6 +78,7 @@ class ImportReport:
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: Path | None = None
     tip_ids: dict[str, str] = field(default_factory=dict)  # external_id -> tip id (API batches)
+    already: set[str] = field(default_factory=set)  # external_ids this source had sent before
 
     @property
     def summary(self) -> str:
@@ -205,6 +206,7 @@ class Importer:
             if st.external_id in existing:
                 self.report.unchanged += 1
                 self.report.tip_ids[st.external_id] = existing[st.external_id]
+                self.report.already.add(st.external_id)
             else:
                 fresh.append(st)
         if not fresh:

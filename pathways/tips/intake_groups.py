@@ -34,6 +34,7 @@ from pathways.store.session import unit_of_work
 from pathways.tips import store as tstore
 from pathways.tips.importer import Importer
 from pathways.tips.models import Tip
+from pathways.tips.prepare import external_id_of
 from pathways.tips.service import PARTY_MENTION_KINDS
 
 MAX_GROUP = 500  # tips a group holds at most: a burst is written in several transactions, none long
@@ -128,10 +129,9 @@ def _write_part(viewer: Viewer, source: str, records: list[dict[str, Any]], pres
     """One transaction: the records of one caller imported as a chunk, then each presented."""
     with tstore.bundling_turn(), unit_of_work(viewer) as session:
         tstore.lock_bundling(session)
-        ext_ids = [str(r.get("external_id") or "") for r in records]
-        known = set(session.scalars(select(Tip.external_id).where(
-            Tip.source == source, Tip.external_id.in_(sorted(set(ext_ids))))))
+        ext_ids = [external_id_of(r) for r in records]
         report = Importer(session, viewer, source, bulk=False).run(enumerate(records, start=1))
+        known = report.already
         refused = {r.line: r.reason for r in report.rejects}
         tips = {t.id: t for t in session.scalars(select(Tip).where(Tip.id.in_(list(report.tip_ids.values()))))}
         created = [tid for ext, tid in report.tip_ids.items() if ext not in known]

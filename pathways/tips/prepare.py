@@ -62,6 +62,14 @@ class PreparedTip:
                         reports=reports)
 
 
+def external_id_of(rec: dict[str, Any]) -> str:
+    """A record's external_id as it is stored (trimmed); "" when it has none or a bad one."""
+    try:
+        return _text(rec.get("external_id"), "external_id", 120)
+    except RecordError:
+        return ""
+
+
 def _text(value: Any, name: str, limit: int = MAX_FIELD) -> str:
     if value is None:
         return ""
@@ -105,7 +113,7 @@ def validate(rec: Any) -> dict[str, Any]:
     unknown = sorted(set(rec) - known)
     if unknown:
         raise RecordError(f"unknown key(s) {', '.join(map(str, unknown))}")
-    external_id = _text(rec.get("external_id"), "external_id", 120)
+    external_id = _text(rec.get("external_id"), "external_id", 120)  # as external_id_of
     if not external_id:
         raise RecordError("external_id is required")
     channel = _text(rec.get("channel"), "channel")

@@ -76,8 +76,7 @@ class Planned:
 
 def plan(session: Session, record: dict[str, Any]) -> Planned:
     """Everything about a new tip that needs no lock: validation, extraction, routing, MinHash,
-    priority and the candidate look-up. Online intake does this in a read-only transaction, so the
-    write that follows holds the database's write lock only for the writing."""
+    priority and the candidate look-up."""
     specs, office_ids = tstore.offices(session)
     try:
         p = prepare(record, specs)
@@ -89,8 +88,7 @@ def plan(session: Session, record: dict[str, Any]) -> Planned:
 
 
 def submit(session: Session, viewer: Viewer, record: dict[str, Any], *, source: str,
-           receipt: bool = False, files: list[tuple[str, str, bytes]] | None = None,
-           planned: Planned | None = None) -> Submitted:
+           receipt: bool = False, files: list[tuple[str, str, bytes]] | None = None) -> Submitted:
     """Take one tip: validated, extracted, routed, bundled, prioritized, referred; idempotent by
     (source, external_id)."""
     existing = session.execute(
@@ -98,7 +96,7 @@ def submit(session: Session, viewer: Viewer, record: dict[str, Any], *, source: 
     ).scalar_one_or_none()
     if existing is not None:
         return Submitted(existing, created=False)
-    tip = _store_one(session, viewer, planned or plan(session, record), source, files or [])
+    tip = _store_one(session, viewer, plan(session, record), source, files or [])
     out = Submitted(tip, created=True)
     if receipt:
         out.receipt_code, out.passphrase = _issue_receipt(tip)

@@ -31,7 +31,7 @@ def test_one_group_answers_each_caller_on_its_own(cli_viewer: Viewer, make_user)
     wallet = f"0x{uuid.uuid4().hex}{uuid.uuid4().hex[:8]}"
     same_event = [record(narrative=f"Report {i}: payments for smuggling go to wallet {wallet} near Laredo, TX.")
                   for i in range(3)]
-    repeat = dict(same_event[0])
+    repeat = dict(same_event[0], external_id=f"  {same_event[0]['external_id']} ")  # stored trimmed
     bad = record(received_at="yesterday")
     got = answers(operator, [*same_event, repeat, bad, record()])
     bundles = [b for b, _ in got[:3]]
