@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pathways.identity.offices_file import load_offices
 from pathways.tips.classify import classify
 from pathways.tips.extract import from_text
-from pathways.tips.prepare import RecordError, prepare
+from pathways.tips.prepare import RecordError, external_id_of, prepare
 
 OFFICES = load_offices()
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=30),
@@ -26,6 +26,19 @@ def test_any_json_is_either_a_tip_or_a_reason(value: Any) -> None:
         prepare(value, OFFICES)
     except RecordError as exc:
         assert str(exc)
+
+
+@settings(max_examples=200)
+@given(st.one_of(st.text(max_size=130), st.integers(), st.none(), st.booleans()))
+def test_a_records_external_id_is_known_before_it_is_prepared(external_id: Any) -> None:
+    """Online intake answers each caller by the id its tip is stored under, read before the import."""
+    rec = {"external_id": external_id, "received_at": "2026-03-01T10:00:00Z", "channel": "web_form",
+           "narrative": "Counterfeit watches sold from a van near the port."}
+    try:
+        stored = prepare(rec, OFFICES).external_id
+    except RecordError:
+        stored = ""
+    assert external_id_of(rec) == stored
 
 
 @settings(max_examples=200)
