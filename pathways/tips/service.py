@@ -66,10 +66,9 @@ class Submitted:
 
 @dataclass
 class Planned:
-    """A tip judged before any write: prepared, its candidate duplicates read from the index, and the
-    bundles of those that report the same event (``dedup.matching_bundles``)."""
+    """A tip judged before any write: prepared, and the bundles of the candidate duplicates read from
+    the index that report the same event (``dedup.matching_bundles``)."""
     prepared: PreparedTip
-    candidates: list[tstore.Candidate]
     office_ids: dict[str, str]
     found: list[Match]
 
@@ -84,7 +83,7 @@ def plan(session: Session, record: dict[str, Any]) -> Planned:
         raise InvalidInput(str(exc)) from None
     candidates = tstore.db_candidates(session, p.features.keys)
     found = matching_bundles(p.features, ((c.bundle_id, c, c.features) for c in candidates))
-    return Planned(p, candidates, office_ids, found)
+    return Planned(p, office_ids, found)
 
 
 def submit(session: Session, viewer: Viewer, record: dict[str, Any], *, source: str,

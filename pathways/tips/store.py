@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from pathways.core.clock import as_utc, utcnow
 from pathways.core.ids import human_number
 from pathways.core.policy import Caveat, Classification, Markings
-from pathways.core.settings import get_settings
 from pathways.identity import service as identity
 from pathways.identity.models import Office
 from pathways.identity.offices_file import OfficeSpec
 from pathways.store.audit import record_event
 from pathways.store.base import Base
+from pathways.store.engine import get_engine
 from pathways.tips import dedup
 from pathways.tips.models import Tip, TipSequence
 from pathways.tips.priority import Priority, Reason, level_for
@@ -80,8 +80,8 @@ def bundling_turn() -> Iterator[None]:
     transaction begins: the kernel hands the turn on the moment it is free, where SQLite's busy
     handler polls with sleeps of up to 100 ms (the whole tail of a server's latency under load).
     PostgreSQL writers queue on ``lock_bundling`` inside their transaction instead."""
-    url = get_settings().effective_database_url
-    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    url = get_engine().url
+    path = url.database if url.get_backend_name() == "sqlite" else None
     if not path or path == ":memory:":
         yield
         return
